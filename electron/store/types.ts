@@ -1,0 +1,142 @@
+// The one list of what the store can do. Everything that touches SQLite goes through a `Store`;
+// the service sees rows, never SQL. Times are milliseconds since the epoch.
+
+import type { ChatInfo, IncomingMessage, NetworkId, SecuritySummary } from '../../protocols/adapter';
+
+export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
+
+export interface AccountRow {
+  id: string;
+  network: NetworkId;
+  address: string;
+  /** Adapter settings as JSON (password, host, port); the service parses it. */
+  settingsJson: string;
+  createdAt: number;
+}
+
+export interface ChatRow {
+  id: number;
+  accountId: string;
+  network: NetworkId;
+  address: string;
+  title: string;
+  kind: 'direct' | 'group';
+  inbox: 'native' | 'interop';
+  security: SecuritySummary;
+  pinned: boolean;
+  muted: boolean;
+  archived: boolean;
+  unreadCount: number;
+  lastMessageId: number | null;
+  lastPreview: string | null;
+  lastSenderMe: boolean;
+  /** Sort key of the chat list: time of the newest message, or creation time. */
+  lastActivityAt: number;
+  draft: string;
+}
+
+export interface MessageRow {
+  /** Arrival order: a newer row always has a larger id. */
+  id: number;
+  chatId: number;
+  accountId: string;
+  networkId: string | null;
+  clientId: string | null;
+  sender: string;
+  senderName: string | null;
+  fromMe: boolean;
+  body: string;
+  sentAt: number;
+  status: MessageStatus;
+  error: string | null;
+  editedAt: number | null;
+  deleted: boolean;
+}
+
+/** Keyset cursor in a chat's timeline, which is ordered by (sentAt, id). */
+export interface TimelineCursor {
+  sentAt: number;
+  id: number;
+}
+
+export interface TimelinePage {
+  /** Oldest first. */
+  messages: MessageRow[];
+  /** Pass as `before` to get the page older than this one; null when none is left. */
+  olderCursor: TimelineCursor | null;
+}
+
+export interface SearchHit {
+  message: MessageRow;
+  chatId: number;
+  chatTitle: string;
+}
+
+export interface ChatFlags {
+  pinned?: boolean;
+  muted?: boolean;
+  archived?: boolean;
+}
+
+export interface Store {
+  close(): void;
+  /** The schema version this file is at (PRAGMA user_version). */
+  readonly schemaVersion: number;
+
+  // Accounts
+  addAccount(account: AccountRow): void;
+  getAccount(id: string): AccountRow | undefined;
+  listAccounts(): AccountRow[];
+  /** Removes the account and everything it owns (chats, messages, adapter state) in one transaction. */
+  removeAccount(id: string): void;
+
+  // Adapter-owned key/value state (catch-up cursors and the like)
+  getAdapterState(accountId: string, key: string): string | undefined;
+  setAdapterState(accountId: string, key: string, value: string): void;
+  deleteAdapterState(accountId: string, key: string): void;
+
+  // Chats
+  /** Inserts or updates title/kind/inbox/security; keeps flags, counts and draft. */
+  upsertChat(accountId: string, info: ChatInfo, now: number): ChatRow;
+  getChat(id: number): ChatRow | undefined;
+  findChat(accountId: string, address: string): ChatRow | undefined;
+  /** Newest activity first, pinned before the rest; archived only when asked. */
+  listChats(options: { limit: number; includeArchived?: boolean }): ChatRow[];
+  setChatFlags(chatId: number, flags: ChatFlags): ChatRow;
+  setDraft(chatId: number, draft: string): void;
+  /** Sets unread to 0; returns the newest incoming message (to send a read marker for), if any. */
+  markChatRead(chatId: number): MessageRow | undefined;
+
+  // Messages
+  /** Writes an own message as `queued` and updates the chat row, in one transaction. */
+  queueOutgoing(input: { chatId: number; clientId: string; body: string; now: number }): MessageRow;
+  /** Marks an own message sent (queued|failed → sent); a later status is never downgraded. */
+  markSent(messageId: number, networkId: string, sentAt: number): MessageRow;
+  markFailed(messageId: number, error: string): MessageRow;
+  /** Back to `queued` for a retry. */
+  requeue(messageId: number): MessageRow;
+  /** Own messages still waiting to go out for this account, oldest first. */
+  listQueued(accountId: string): MessageRow[];
+  /**
+   * Stores a message from the network. Returns undefined for a duplicate (same account and
+   * networkId) — or, for an own message whose clientId is already stored, updates that row to at
+   * least `sent` and returns undefined. Updates the chat's last message and unread count.
+   */
+  insertIncoming(accountId: string, chatId: number, message: IncomingMessage): MessageRow | undefined;
+  /** Raises own messages' status (delivered → read), never lowers it; returns the changed rows. */
+  applyReceipt(accountId: string, networkIds: string[], status: 'delivered' | 'read'): MessageRow[];
+  applyEdit(accountId: string, networkId: string, body: string, at: number): MessageRow | undefined;
+  applyDelete(accountId: string, networkId: string, at: number): MessageRow | undefined;
+  getMessage(id: number): MessageRow | undefined;
+  getMessageByClientId(accountId: string, clientId: string): MessageRow | undefined;
+  /** The newest `limit` messages before `before` (or the newest overall), oldest first. */
+  listMessages(chatId: number, before: TimelineCursor | null, limit: number): TimelinePage;
+  /** `limit` messages on each side of one message, for jumping to a search hit. */
+  listMessagesAround(messageId: number, limit: number): TimelinePage & { newerCursor: TimelineCursor | null };
+  /** Messages newer than the cursor, oldest first. */
+  listMessagesAfter(chatId: number, after: TimelineCursor, limit: number): MessageRow[];
+
+  // Search
+  /** Full-text search (FTS5) across all chats: the `limit` newest hits. */
+  search(query: string, limit: number): SearchHit[];
+}

@@ -1,0 +1,166 @@
+// The one interface every network implements. The service (electron/service) drives adapters only
+// through this file; an adapter knows nothing of the store, Electron or the UI, so it can be run and
+// tested alone against its real server.
+
+export type NetworkId = 'xmpp' | 'interop' | 'irc' | 'matrix';
+
+export type AttachmentKind = 'image' | 'voice' | 'video' | 'file';
+
+/** Capabilities are data, so the UI can explain what a network cannot do instead of failing. */
+export interface Capabilities {
+  typing: boolean;
+  deliveryReceipts: boolean;
+  readMarkers: boolean;
+  /** Receiving edits; sending them is a later capability. */
+  edits: boolean;
+  deletes: boolean;
+  reactions: boolean;
+  replies: boolean;
+  /** Largest accepted size in bytes per attachment kind; null when the network takes no files. */
+  attachmentLimits: Partial<Record<AttachmentKind, number>> | null;
+  history: boolean;
+  groups: boolean;
+  /** The end-to-end protocol, or null when the server can read messages. */
+  e2ee: string | null;
+}
+
+export interface AdapterInfo {
+  network: NetworkId;
+  /** Human name of the network, e.g. "XMPP". */
+  name: string;
+  capabilities: Capabilities;
+}
+
+/** Why an account is offline, in words the UI turns into advice. */
+export type OfflineReason =
+  | 'wrong-password'
+  | 'host-unreachable'
+  | 'tls-failure'
+  | 'protocol-error'
+  | 'stopped';
+
+export type ConnectionState =
+  | { kind: 'connecting' }
+  | { kind: 'online' }
+  | { kind: 'reconnecting'; attempt: number; retryAt: number; reason: string }
+  | { kind: 'offline'; reason: OfflineReason; detail: string };
+
+/** Where a chat's encryption ends; shown to the user as is. */
+export interface SecuritySummary {
+  e2ee: boolean;
+  protocol: string | null;
+  endsAt: 'recipient-device' | 'bridge' | 'server';
+  /** One line for the chat header, e.g. "Encrypted in transit · the server can read messages". */
+  label: string;
+}
+
+export interface ChatInfo {
+  /** The network's address of the chat in canonical form (see ProtocolAdapter.normalize). */
+  address: string;
+  title: string;
+  kind: 'direct' | 'group';
+  /** Decided by the adapter, never guessed by the UI. */
+  inbox: 'native' | 'interop';
+  security: SecuritySummary;
+}
+
+export interface IncomingMessage {
+  chat: string;
+  /** Stable id of this message on the network; the service drops duplicates by it. */
+  networkId: string;
+  /** For own messages (carbons, archive): the client id the sending client chose, when known. */
+  clientId?: string;
+  sender: string;
+  senderName?: string;
+  fromMe: boolean;
+  body: string;
+  /** Milliseconds since the epoch, as the server or sender stamped it. */
+  sentAt: number;
+  /** True when it comes from history catch-up rather than live: no notification. */
+  historical: boolean;
+}
+
+export type AdapterEvent =
+  | { type: 'state'; state: ConnectionState }
+  | { type: 'chat'; chat: ChatInfo }
+  | { type: 'message'; message: IncomingMessage }
+  | { type: 'edit'; chat: string; targetNetworkId: string; body: string; at: number }
+  | { type: 'delete'; chat: string; targetNetworkId: string; at: number }
+  | {
+      type: 'receipt';
+      chat: string;
+      /** networkIds of own messages; for 'read' every own message up to these is read. */
+      targetNetworkIds: string[];
+      status: 'delivered' | 'read';
+      at: number;
+    }
+  | { type: 'typing'; chat: string; from: string; state: 'composing' | 'paused' | 'active' }
+  | { type: 'presence'; address: string; available: boolean; status?: string };
+
+export interface OutgoingMessage {
+  /** Chosen by the service; sending the same clientId twice must not make two messages. */
+  clientId: string;
+  body: string;
+}
+
+export interface SendResult {
+  networkId: string;
+  sentAt: number;
+}
+
+export interface HistoryPage {
+  messages: IncomingMessage[];
+  /** Pass back as `before` for the next older page; null when the start was reached. */
+  before: string | null;
+}
+
+export interface Logger {
+  debug(msg: string, fields?: Record<string, unknown>): void;
+  info(msg: string, fields?: Record<string, unknown>): void;
+  warn(msg: string, fields?: Record<string, unknown>): void;
+  error(msg: string, fields?: Record<string, unknown>): void;
+}
+
+/** A small persistent key-value store the adapter owns (catch-up cursors, keys, sessions). */
+export interface AdapterState {
+  get(key: string): string | undefined;
+  set(key: string, value: string): void;
+  delete(key: string): void;
+}
+
+export interface AdapterContext {
+  log: Logger;
+  state: AdapterState;
+  now(): number;
+}
+
+export interface AccountSettings {
+  /** The user's address on the network (a JID for XMPP). */
+  address: string;
+  password: string;
+  /** Override for self-hosted servers; default from the address. */
+  host?: string;
+  port?: number;
+  /** Extra trusted CA certificates (PEM), for private servers with their own CA. */
+  trustedCa?: string;
+}
+
+export type AdapterListener = (event: AdapterEvent) => void;
+
+export interface ProtocolAdapter {
+  readonly info: AdapterInfo;
+  readonly state: ConnectionState;
+  /** Subscribes to the one event stream; returns the unsubscribe function. */
+  onEvent(listener: AdapterListener): () => void;
+  /** Starts connecting and keeps the connection up (reconnecting with backoff) until disconnect(). */
+  connect(): Promise<void>;
+  disconnect(): Promise<void>;
+  /** The canonical form of an address, or throws an Error that says what is wrong with it. */
+  normalize(address: string): string;
+  startChat(address: string): Promise<ChatInfo>;
+  send(chat: string, message: OutgoingMessage): Promise<SendResult>;
+  fetchHistory(chat: string, before: string | null, limit: number): Promise<HistoryPage>;
+  /** Tells the sender the user has seen messages up to and including this one. */
+  markRead(chat: string, upToNetworkId: string): Promise<void>;
+  setTyping(chat: string, state: 'composing' | 'paused' | 'active'): Promise<void>;
+}
