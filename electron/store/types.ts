@@ -30,6 +30,11 @@ export interface ChatRow {
   lastMessageId: number | null;
   lastPreview: string | null;
   lastSenderMe: boolean;
+  /**
+   * Added by the store: the last message was deleted (its preview is then ''), so the chat list
+   * can say "message deleted". Always set by the store; optional so hand-built rows need not.
+   */
+  lastDeleted?: boolean;
   /** Sort key of the chat list: time of the newest message, or creation time. */
   lastActivityAt: number;
   draft: string;
@@ -123,6 +128,15 @@ export interface Store {
    * least `sent` and returns undefined. Updates the chat's last message and unread count.
    */
   insertIncoming(accountId: string, chatId: number, message: IncomingMessage): MessageRow | undefined;
+  /**
+   * Added by the store: `insertIncoming` for many messages in one transaction (history catch-up,
+   * bursts), one result per item in the same order. An order of magnitude faster than one
+   * transaction per message.
+   */
+  insertIncomingBatch(
+    accountId: string,
+    items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>,
+  ): Array<MessageRow | undefined>;
   /** Raises own messages' status (delivered → read), never lowers it; returns the changed rows. */
   applyReceipt(accountId: string, networkIds: string[], status: 'delivered' | 'read'): MessageRow[];
   applyEdit(accountId: string, networkId: string, body: string, at: number): MessageRow | undefined;

@@ -1,0 +1,124 @@
+// The Electron shell: one window over the renderer, the core in this (main) process, and the
+// security policy of Electron's checklist. Everything else lives in the service and the renderer.
+
+import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell, type WebContents } from 'electron';
+import { dirname, join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import type { CoreEvent } from './api/contract';
+import { CALL_CHANNEL, EVENT_CHANNEL } from './ipcChannels';
+import type { SecretBox } from './service/secretBox';
+import { SwitchboardService } from './service/service';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const rendererIndex = join(here, '..', 'renderer', 'index.html');
+const rendererUrl = pathToFileURL(rendererIndex).href;
+/** Permissions the app needs; every other request is denied. */
+const allowedPermissions = new Set(['notifications']);
+
+let window: BrowserWindow | null = null;
+
+function safeStorageBox(): SecretBox {
+  return {
+    seal: (plain) => `ss1:${safeStorage.encryptString(plain).toString('base64')}`,
+    open: (sealed) => {
+      if (!sealed.startsWith('ss1:')) throw new Error('This secret was sealed by another key store.');
+      return safeStorage.decryptString(Buffer.from(sealed.slice(4), 'base64'));
+    },
+  };
+}
+
+function isOwnPage(url: string): boolean {
+  return url === rendererUrl || url.startsWith(`${rendererUrl}#`) || url.startsWith(`${rendererUrl}?`);
+}
+
+/** No navigation away from the app; links go to the system browser (http, https, mailto only). */
+function lockDown(contents: WebContents): void {
+  contents.on('will-navigate', (event, url) => {
+    if (!isOwnPage(url)) event.preventDefault();
+  });
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (/^(https?:|mailto:)/i.test(url)) void shell.openExternal(url);
+    return { action: 'deny' };
+  });
+}
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1200,
+    height: 800,
+    minWidth: 720,
+    minHeight: 480,
+    title: 'Switchboard',
+    show: false,
+    webPreferences: {
+      preload: join(here, 'preload.cjs'),
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: true,
+    },
+  });
+  win.once('ready-to-show', () => win.show());
+  void win.loadFile(rendererIndex);
+  return win;
+}
+
+function notify(event: Extract<CoreEvent, { type: 'notification' }>): void {
+  if (!Notification.isSupported() || window?.isFocused()) return;
+  const n = new Notification({ title: event.title, body: event.body, silent: false });
+  n.on('click', () => {
+    window?.show();
+    window?.focus();
+  });
+  n.show();
+}
+
+async function main(): Promise<void> {
+  if (!app.requestSingleInstanceLock()) {
+    app.quit();
+    return;
+  }
+  await app.whenReady();
+  session.defaultSession.setPermissionRequestHandler((_wc, permission, callback) => callback(allowedPermissions.has(permission)));
+  session.defaultSession.setPermissionCheckHandler((_wc, permission) => allowedPermissions.has(permission));
+  app.on('web-contents-created', (_e, contents) => lockDown(contents));
+
+  const service = new SwitchboardService({
+    dataDir: process.env.SWITCHBOARD_PROFILE ?? app.getPath('userData'),
+    ...(safeStorage.isEncryptionAvailable() ? { secrets: safeStorageBox() } : {}),
+  });
+  ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown) => {
+    // Only our own page may talk to the core.
+    if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
+      return { ok: false, error: { code: 'invalid-request', message: 'Not allowed from this page.' } };
+    }
+    return service.call(String(method), params);
+  });
+  service.onEvent((event) => {
+    window?.webContents.send(EVENT_CHANNEL, event);
+    if (event.type === 'notification') notify(event);
+  });
+  await service.start();
+
+  window = createWindow();
+  window.on('closed', () => {
+    window = null;
+  });
+  app.on('second-instance', () => {
+    window?.show();
+    window?.focus();
+  });
+  app.on('activate', () => {
+    if (!window) window = createWindow();
+  });
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('will-quit', () => {
+    void service.stop();
+  });
+}
+
+void main();

@@ -1,0 +1,79 @@
+// The outbox: own messages are written to the store as `queued` before anything goes to the
+// network, and leave that state only when the adapter says the server has them. Whatever is still
+// queued when an account comes online — after a reconnect or a restart — is sent again, oldest
+// first; the client id makes the resend idempotent on the network.
+
+import type { Logger, ProtocolAdapter } from '../../protocols/adapter';
+import type { MessageRow, Store } from '../store/types';
+
+export interface OutboxDeps {
+  store: Store;
+  adapterFor(accountId: string): ProtocolAdapter | undefined;
+  onUpdated(row: MessageRow): void;
+  log: Logger;
+}
+
+/** Attempts while the account stays online before a message is shown as failed. */
+const ATTEMPTS_WHILE_ONLINE = 3;
+
+export class Outbox {
+  private readonly flushing = new Set<string>();
+  private readonly again = new Set<string>();
+
+  constructor(private readonly deps: OutboxDeps) {}
+
+  /** Sends what is queued for the account, if it is online; safe to call at any time. */
+  kick(accountId: string): void {
+    if (this.flushing.has(accountId)) {
+      this.again.add(accountId);
+      return;
+    }
+    this.flushing.add(accountId);
+    void this.flush(accountId).finally(() => this.flushing.delete(accountId));
+  }
+
+  /** Resolves when no flush is running (for orderly shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.flushing.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private async flush(accountId: string): Promise<void> {
+    do {
+      this.again.delete(accountId);
+      for (const row of this.deps.store.listQueued(accountId)) {
+        const sent = await this.sendOne(accountId, row);
+        if (!sent) return;
+      }
+    } while (this.again.has(accountId));
+  }
+
+  /** False when the account went offline: the rest stays queued for the next flush. */
+  private async sendOne(accountId: string, row: MessageRow): Promise<boolean> {
+    const { store, log } = this.deps;
+    const chat = store.getChat(row.chatId);
+    if (!chat || !row.clientId) {
+      this.deps.onUpdated(store.markFailed(row.id, 'The chat of this message no longer exists.'));
+      return true;
+    }
+    let lastError = '';
+    for (let attempt = 1; attempt <= ATTEMPTS_WHILE_ONLINE; attempt++) {
+      const adapter = this.deps.adapterFor(accountId);
+      if (!adapter || adapter.state.kind !== 'online') return false;
+      try {
+        const result = await adapter.send(chat.address, { clientId: row.clientId, body: row.body });
+        this.deps.onUpdated(store.markSent(row.id, result.networkId, result.sentAt));
+        return true;
+      } catch (err) {
+        lastError = err instanceof Error ? err.message : String(err);
+        log.warn('send failed', { accountId, messageId: row.id, attempt, error: lastError });
+        // A dropped connection rejects the send before the state event arrives: give the state a
+        // moment to catch up, so a disconnect leaves the message queued rather than failed.
+        await new Promise((r) => setTimeout(r, 250 * attempt));
+      }
+    }
+    const adapter = this.deps.adapterFor(accountId);
+    if (!adapter || adapter.state.kind !== 'online') return false;
+    this.deps.onUpdated(store.markFailed(row.id, `Could not send: ${lastError}`));
+    return true;
+  }
+}

@@ -1,0 +1,319 @@
+// The messenger core: one instance per profile, the same inside Electron and the headless host.
+// Every UI request enters through `call`, is validated against the contract, and returns a Result.
+
+import { randomUUID } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+import type { Logger } from '../../protocols/adapter';
+import {
+  requestSchemas,
+  type AccountView,
+  type CoreEvent,
+  type Method,
+  type Params,
+  type Result,
+  type Results,
+} from '../api/contract';
+import { openStore } from '../store/store';
+import type { Store } from '../store/types';
+import { AccountHost, type StoredSettings } from './accountHost';
+import { CoreEvents } from './coreEvents';
+import { Ingest } from './ingest';
+import { createLogger } from './logger';
+import { createAdapter, type AdapterTuning } from './networks';
+import { Outbox } from './outbox';
+import { keyFileSecretBox, type SecretBox } from './secretBox';
+import { ServiceError } from './serviceError';
+import { accountView, chatView, messageView } from './views';
+
+export interface ServiceOptions {
+  /** The profile folder: the database, the log and the key file live here. */
+  dataDir: string;
+  /** How secrets are sealed; defaults to a key file in the profile. */
+  secrets?: SecretBox;
+  tuning?: AdapterTuning;
+  /** Extra CA (PEM) every account trusts, for private servers. */
+  trustedCa?: string;
+  logToStderr?: boolean;
+}
+
+type Handlers = { [M in Method]: (params: Params<M>) => Promise<Results[M]> | Results[M] };
+
+const DEFAULT_PAGE = 50;
+
+export class SwitchboardService {
+  readonly store: Store;
+  readonly log: Logger & { child(fields: Record<string, unknown>): Logger };
+  private readonly events = new CoreEvents();
+  private readonly accounts: AccountHost;
+  private readonly outbox: Outbox;
+  private readonly ingest: Ingest;
+  private readonly secrets: SecretBox;
+  private readonly tuning: AdapterTuning;
+  private activeChatId: number | null = null;
+
+  constructor(options: ServiceOptions) {
+    mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    this.log = createLogger({ file: join(options.dataDir, 'switchboard.log'), stderr: options.logToStderr ?? false });
+    this.store = openStore(join(options.dataDir, 'switchboard.sqlite'));
+    this.secrets = options.secrets ?? keyFileSecretBox(options.dataDir);
+    this.tuning = options.tuning ?? {};
+    this.accounts = new AccountHost({
+      store: this.store,
+      secrets: this.secrets,
+      tuning: this.tuning,
+      log: this.log,
+      ...(options.trustedCa ? { trustedCa: options.trustedCa } : {}),
+      onEvent: (accountId, event) => this.ingest.handle(accountId, event),
+    });
+    this.outbox = new Outbox({
+      store: this.store,
+      adapterFor: (id) => this.accounts.adapter(id),
+      onUpdated: (row) => this.emit({ type: 'messageUpdated', message: messageView(row) }),
+      log: this.log,
+    });
+    this.ingest = new Ingest({
+      store: this.store,
+      accounts: this.accounts,
+      outbox: this.outbox,
+      emit: (event) => this.emit(event),
+      emitAccount: (id) => this.emitAccount(id),
+      activeChatId: () => this.activeChatId,
+      log: this.log,
+    });
+  }
+
+  /** Connects every stored account; what is still queued is sent as each comes online. */
+  async start(): Promise<void> {
+    for (const row of this.store.listAccounts()) {
+      try {
+        this.accounts.load(row);
+        void this.accounts.connect(row.id);
+      } catch (err) {
+        this.log.error('account could not start', { accountId: row.id, error: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+
+  async stop(): Promise<void> {
+    await this.accounts.stopAll();
+    await this.outbox.idle();
+    this.store.close();
+  }
+
+  onEvent(listener: (event: CoreEvent) => void): () => void {
+    return this.events.on(listener);
+  }
+
+  /** The one door for UI requests: unknown methods and bad parameters are answered, not thrown. */
+  async call(method: string, params: unknown): Promise<Result<unknown>> {
+    if (!Object.hasOwn(requestSchemas, method)) {
+      return { ok: false, error: { code: 'invalid-request', message: `Unknown request "${method.slice(0, 64)}".` } };
+    }
+    const m = method as Method;
+    const parsed = requestSchemas[m].safeParse(params ?? {});
+    if (!parsed.success) {
+      return { ok: false, error: { code: 'invalid-request', message: `Invalid ${m} request: ${parsed.error.issues[0]?.message ?? 'bad parameters'}.` } };
+    }
+    try {
+      const handler = this.handlers[m] as (p: unknown) => Promise<unknown> | unknown;
+      return { ok: true, value: await handler(parsed.data) };
+    } catch (err) {
+      if (err instanceof ServiceError) return { ok: false, error: { code: err.code, message: err.message } };
+      const message = err instanceof Error ? err.message : String(err);
+      this.log.error('request failed', { method: m, error: message });
+      return { ok: false, error: { code: 'internal', message: `Something went wrong (${message}). Details are in the log.` } };
+    }
+  }
+
+  private emit(event: CoreEvent): void {
+    this.events.emit(event);
+  }
+
+  private accountViewOf(accountId: string): AccountView | undefined {
+    const row = this.store.getAccount(accountId);
+    return row ? accountView(row, this.accounts.state(accountId)) : undefined;
+  }
+
+  private emitAccount(accountId: string): void {
+    const view = this.accountViewOf(accountId);
+    if (view) this.emit({ type: 'account', account: view });
+  }
+
+  private chatOrThrow(chatId: number) {
+    const chat = this.store.getChat(chatId);
+    if (!chat) throw new ServiceError('not-found', 'That chat no longer exists.');
+    return chat;
+  }
+
+  private readonly handlers: Handlers = {
+    getSnapshot: () => ({
+      accounts: this.store.listAccounts().map((row) => accountView(row, this.accounts.state(row.id))),
+      chats: this.store.listChats({ limit: 1000, includeArchived: true }).map(chatView),
+    }),
+
+    addAccount: async (p) => {
+      const probe = createAdapter(
+        p.network,
+        { address: p.address, password: p.password },
+        { log: this.log, now: () => Date.now(), state: { get: () => undefined, set: () => undefined, delete: () => undefined } },
+        this.tuning,
+      );
+      let address: string;
+      try {
+        address = probe.normalize(p.address);
+      } catch (err) {
+        throw new ServiceError('invalid-address', err instanceof Error ? err.message : 'That address is not valid.');
+      }
+      if (this.store.listAccounts().some((a) => a.network === p.network && a.address === address)) {
+        throw new ServiceError('invalid-request', `${address} is already added.`);
+      }
+      const settings: StoredSettings = {
+        password: this.secrets.seal(p.password),
+        ...(p.host ? { host: p.host.trim() } : {}),
+        ...(p.port ? { port: p.port } : {}),
+      };
+      const row = { id: randomUUID(), network: p.network, address, settingsJson: JSON.stringify(settings), createdAt: Date.now() };
+      this.store.addAccount(row);
+      this.accounts.load(row);
+      this.emitAccount(row.id);
+      void this.accounts.connect(row.id);
+      return accountView(row, this.accounts.state(row.id));
+    },
+
+    removeAccount: async ({ accountId }) => {
+      if (!this.store.getAccount(accountId)) throw new ServiceError('not-found', 'That account is already removed.');
+      const chats = this.store.listChats({ limit: 1_000_000, includeArchived: true }).filter((c) => c.accountId === accountId);
+      await this.accounts.stop(accountId);
+      this.store.removeAccount(accountId);
+      if (chats.some((c) => c.id === this.activeChatId)) this.activeChatId = null;
+      for (const chat of chats) this.emit({ type: 'chatRemoved', chatId: chat.id });
+      this.emit({ type: 'accountRemoved', accountId });
+      return null;
+    },
+
+    reconnectAccount: async ({ accountId }) => {
+      const row = this.store.getAccount(accountId);
+      if (!row) throw new ServiceError('not-found', 'That account no longer exists.');
+      await this.accounts.stop(accountId);
+      this.accounts.load(row);
+      void this.accounts.connect(accountId);
+      return null;
+    },
+
+    startChat: async ({ accountId, address }) => {
+      const adapter = this.accounts.adapter(accountId);
+      if (!adapter) throw new ServiceError('not-found', 'That account no longer exists.');
+      let normalized: string;
+      try {
+        normalized = adapter.normalize(address);
+      } catch (err) {
+        throw new ServiceError('invalid-address', err instanceof Error ? err.message : 'That address is not valid.');
+      }
+      const existing = this.store.findChat(accountId, normalized);
+      if (existing) return chatView(existing);
+      const info = await adapter.startChat(normalized);
+      const row = this.store.upsertChat(accountId, info, Date.now());
+      this.emit({ type: 'chat', chat: chatView(row) });
+      return chatView(row);
+    },
+
+    openChat: ({ chatId, limit }) => {
+      const chat = this.chatOrThrow(chatId);
+      this.activeChatId = chatId;
+      const newest = this.store.markChatRead(chatId);
+      if (newest?.networkId) void this.ingest.sendReadMarker(chat.accountId, chat, newest.networkId);
+      const updated = this.chatOrThrow(chatId);
+      this.emit({ type: 'chat', chat: chatView(updated) });
+      const page = this.store.listMessages(chatId, null, limit ?? DEFAULT_PAGE);
+      return { chat: chatView(updated), page: { messages: page.messages.map(messageView), olderCursor: page.olderCursor, newerCursor: null } };
+    },
+
+    closeChat: () => {
+      this.activeChatId = null;
+      return null;
+    },
+
+    loadOlder: ({ chatId, before, limit }) => {
+      this.chatOrThrow(chatId);
+      const page = this.store.listMessages(chatId, before, limit ?? DEFAULT_PAGE);
+      return { messages: page.messages.map(messageView), olderCursor: page.olderCursor, newerCursor: null };
+    },
+
+    loadNewer: ({ chatId, after, limit }) => {
+      this.chatOrThrow(chatId);
+      const n = limit ?? DEFAULT_PAGE;
+      const rows = this.store.listMessagesAfter(chatId, after, n + 1);
+      const messages = rows.slice(0, n);
+      const last = messages.at(-1);
+      return {
+        messages: messages.map(messageView),
+        olderCursor: null,
+        newerCursor: rows.length > n && last ? { sentAt: last.sentAt, id: last.id } : null,
+      };
+    },
+
+    loadAround: ({ messageId, limit }) => {
+      const message = this.store.getMessage(messageId);
+      if (!message) throw new ServiceError('not-found', 'That message no longer exists.');
+      const chat = this.chatOrThrow(message.chatId);
+      this.activeChatId = chat.id;
+      const page = this.store.listMessagesAround(messageId, limit ?? DEFAULT_PAGE);
+      return { chat: chatView(chat), messages: page.messages.map(messageView), olderCursor: page.olderCursor, newerCursor: page.newerCursor };
+    },
+
+    send: ({ chatId, body }) => {
+      const chat = this.chatOrThrow(chatId);
+      const row = this.store.queueOutgoing({ chatId, clientId: randomUUID(), body, now: Date.now() });
+      this.store.setDraft(chatId, '');
+      this.emit({ type: 'message', message: messageView(row) });
+      const updated = this.store.getChat(chatId);
+      if (updated) this.emit({ type: 'chat', chat: chatView(updated) });
+      this.outbox.kick(chat.accountId);
+      return messageView(row);
+    },
+
+    retry: ({ messageId }) => {
+      const message = this.store.getMessage(messageId);
+      if (!message || !message.fromMe) throw new ServiceError('not-found', 'That message no longer exists.');
+      if (message.status !== 'failed') return messageView(message);
+      const row = this.store.requeue(messageId);
+      this.emit({ type: 'messageUpdated', message: messageView(row) });
+      this.outbox.kick(row.accountId);
+      return messageView(row);
+    },
+
+    setDraft: ({ chatId, draft }) => {
+      this.chatOrThrow(chatId);
+      this.store.setDraft(chatId, draft);
+      return null;
+    },
+
+    setTyping: async ({ chatId, state }) => {
+      const chat = this.chatOrThrow(chatId);
+      const adapter = this.accounts.adapter(chat.accountId);
+      if (adapter?.state.kind === 'online' && adapter.info.capabilities.typing) {
+        await adapter.setTyping(chat.address, state).catch(() => undefined);
+      }
+      return null;
+    },
+
+    setChatFlags: ({ chatId, ...flags }) => {
+      this.chatOrThrow(chatId);
+      const view = chatView(this.store.setChatFlags(chatId, flags));
+      this.emit({ type: 'chat', chat: view });
+      return view;
+    },
+
+    search: ({ query, limit }) =>
+      this.store.search(query, limit ?? 50).map((hit) => ({
+        messageId: hit.message.id,
+        chatId: hit.chatId,
+        chatTitle: hit.chatTitle,
+        sender: hit.message.senderName ?? hit.message.sender,
+        fromMe: hit.message.fromMe,
+        body: hit.message.body,
+        sentAt: hit.message.sentAt,
+      })),
+  };
+}

@@ -1,0 +1,132 @@
+// What the network tells us: new messages (deduplicated), receipts, edits and deletes.
+import type { Database } from 'better-sqlite3';
+import type { IncomingMessage } from '../../protocols/adapter';
+import type { ChatSummary } from './chat-summary';
+import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
+import type { MessageRow, MessageStatus } from './types';
+
+type InsertParams = [
+  number,
+  string,
+  string,
+  string | null,
+  string,
+  string | null,
+  number,
+  string,
+  number,
+  MessageStatus,
+];
+
+export function ingestQueries(
+  db: Database,
+  summary: ChatSummary,
+  raiseToSent: (row: RawMessage, networkId: string, sentAt: number) => RawMessage,
+) {
+  // A duplicate by (account, network id) inserts nothing and returns no row.
+  const insert = db.prepare<InsertParams, RawMessage>(
+    `INSERT INTO messages (chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status)
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+     ON CONFLICT (account_id, network_id) WHERE network_id IS NOT NULL DO NOTHING
+     RETURNING ${MESSAGE_COLUMNS}`,
+  );
+  const byClientId = db.prepare<[string, string], RawMessage>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE account_id = ? AND client_id = ?`,
+  );
+  const byNetworkId = db.prepare<[string, string], RawMessage>(
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE account_id = ? AND network_id = ?`,
+  );
+  const raiseToDelivered = db.prepare<[string, string], RawMessage>(
+    `UPDATE messages SET status = 'delivered'
+     WHERE account_id = ? AND network_id = ? AND from_me = 1 AND status IN ('queued', 'sent')
+     RETURNING ${MESSAGE_COLUMNS}`,
+  );
+  const raiseToRead = db.prepare<[string, string], RawMessage>(
+    `UPDATE messages SET status = 'read'
+     WHERE account_id = ? AND network_id = ? AND from_me = 1 AND status IN ('queued', 'sent', 'delivered')
+     RETURNING ${MESSAGE_COLUMNS}`,
+  );
+  // A read marker covers everything before it. The WHERE repeats the partial index's condition
+  // word for word so SQLite uses messages_own_unread (only own messages not yet read).
+  const raiseOlderToRead = db.prepare<[number, number, number], RawMessage>(
+    `UPDATE messages SET status = 'read'
+     WHERE chat_id = ? AND from_me = 1 AND status IN ('sent', 'delivered') AND (sent_at, id) < (?, ?)
+     RETURNING ${MESSAGE_COLUMNS}`,
+  );
+  // An edit older than the last one applied is stale; a deleted message stays deleted.
+  const edit = db.prepare<[string, number, string, string, number], RawMessage>(
+    `UPDATE messages SET body = ?, edited_at = ?
+     WHERE account_id = ? AND network_id = ? AND deleted = 0 AND (edited_at IS NULL OR edited_at <= ?)
+     RETURNING ${MESSAGE_COLUMNS}`,
+  );
+  const remove = db.prepare<[number, string, string], RawMessage>(
+    `UPDATE messages SET body = '', deleted = 1, edited_at = ?
+     WHERE account_id = ? AND network_id = ? AND deleted = 0
+     RETURNING ${MESSAGE_COLUMNS}`,
+  );
+
+  function insertOne(accountId: string, chatId: number, m: IncomingMessage): MessageRow | undefined {
+    if (m.fromMe && m.clientId) {
+      // Our own message coming back (carbon, archive): it is already stored, from when we queued it.
+      const own = byClientId.get(accountId, m.clientId);
+      if (own) {
+        raiseToSent(own, m.networkId, m.sentAt);
+        return undefined;
+      }
+    }
+    const r = insert.get(
+      chatId,
+      accountId,
+      m.networkId,
+      // Only our own client ids mean anything to us; another client's could collide with ours.
+      m.fromMe ? (m.clientId ?? null) : null,
+      m.sender,
+      m.senderName ?? null,
+      m.fromMe ? 1 : 0,
+      m.body,
+      m.sentAt,
+      m.fromMe ? 'sent' : 'received',
+    );
+    if (!r) return undefined;
+    summary.noteInserted(r, !m.historical, true);
+    return toMessage(r);
+  }
+
+  return {
+    insertIncoming: db.transaction(insertOne),
+
+    insertIncomingBatch: db.transaction(
+      (accountId: string, items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>) =>
+        items.map((item) => insertOne(accountId, item.chatId, item.message)),
+    ),
+
+    applyReceipt: db.transaction(
+      (accountId: string, networkIds: string[], status: 'delivered' | 'read'): MessageRow[] => {
+        const changed = new Map<number, RawMessage>();
+        for (const networkId of networkIds) {
+          const raised = (status === 'read' ? raiseToRead : raiseToDelivered).get(accountId, networkId);
+          if (raised) changed.set(raised.id, raised);
+          if (status !== 'read') continue;
+          const target = raised ?? byNetworkId.get(accountId, networkId);
+          if (!target || !target.from_me) continue;
+          for (const r of raiseOlderToRead.all(target.chat_id, target.sent_at, target.id)) changed.set(r.id, r);
+        }
+        return [...changed.values()].map(toMessage);
+      },
+    ),
+
+    applyEdit: db.transaction((accountId: string, networkId: string, body: string, at: number) => {
+      const r = edit.get(body, at, accountId, networkId, at);
+      if (!r) return undefined;
+      summary.noteBodyChanged(r);
+      return toMessage(r);
+    }),
+
+    applyDelete: db.transaction((accountId: string, networkId: string, at: number) => {
+      const r = remove.get(at, accountId, networkId);
+      if (!r) return undefined;
+      summary.noteDeleted(r);
+      return toMessage(r);
+    }),
+  };
+}

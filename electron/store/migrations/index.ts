@@ -1,0 +1,15 @@
+// Every schema migration, in order. Append a new file here; never edit or reorder a shipped one,
+// because databases in the field are already at its version.
+import type { Database } from 'better-sqlite3';
+import * as m001 from './001-initial';
+
+export interface Migration {
+  /** The user_version the database has after this migration; 1, 2, 3… without gaps. */
+  version: number;
+  name: string;
+  up(db: Database): void;
+}
+
+export const migrations: readonly Migration[] = [m001];
+
+export const latestVersion: number = migrations.length;

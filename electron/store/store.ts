@@ -1,0 +1,85 @@
+// Opens the message database: one better-sqlite3 connection, synchronous, every statement
+// prepared once here. Each query module owns one concern; this file only wires them together.
+import Database from 'better-sqlite3';
+import { accountQueries } from './accounts';
+import { chatSummary } from './chat-summary';
+import { chatQueries } from './chats';
+import { ingestQueries } from './ingest';
+import { migrate } from './migrate';
+import { outboxQueries } from './outbox';
+import { searchQueries } from './search';
+import { timelineQueries } from './timeline';
+import type { Store } from './types';
+
+export interface OpenStoreOptions {
+  /** How long a write waits for another connection's lock before failing. Default 5 s. */
+  busyTimeoutMs?: number;
+}
+
+export function openStore(path: string, options: OpenStoreOptions = {}): Store {
+  const db = new Database(path);
+  try {
+    // WAL + NORMAL: a commit survives an application crash (the WAL is written before the
+    // commit returns); only an OS crash or power loss can lose the last commits, never corrupt.
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma(`busy_timeout = ${Math.max(0, Math.floor(options.busyTimeoutMs ?? 5000))}`);
+    const schemaVersion = migrate(db, path);
+
+    const summary = chatSummary(db);
+    const outbox = outboxQueries(db, summary);
+    const parts = {
+      ...accountQueries(db),
+      ...chatQueries(db, summary),
+      ...outbox,
+      ...ingestQueries(db, summary, outbox.raiseToSent),
+      ...timelineQueries(db),
+      ...searchQueries(db),
+    };
+
+    return {
+      schemaVersion,
+      close: () => {
+        // Folds the WAL back into the main file so a closed store is one file.
+        if (db.open) {
+          db.pragma('optimize');
+          db.close();
+        }
+      },
+      addAccount: parts.addAccount,
+      getAccount: parts.getAccount,
+      listAccounts: parts.listAccounts,
+      removeAccount: parts.removeAccount,
+      getAdapterState: parts.getAdapterState,
+      setAdapterState: parts.setAdapterState,
+      deleteAdapterState: parts.deleteAdapterState,
+      upsertChat: parts.upsertChat,
+      getChat: parts.getChat,
+      findChat: parts.findChat,
+      listChats: parts.listChats,
+      setChatFlags: parts.setChatFlags,
+      setDraft: parts.setDraft,
+      markChatRead: parts.markChatRead,
+      queueOutgoing: parts.queueOutgoing,
+      markSent: parts.markSent,
+      markFailed: parts.markFailed,
+      requeue: parts.requeue,
+      listQueued: parts.listQueued,
+      insertIncoming: parts.insertIncoming,
+      insertIncomingBatch: parts.insertIncomingBatch,
+      applyReceipt: parts.applyReceipt,
+      applyEdit: parts.applyEdit,
+      applyDelete: parts.applyDelete,
+      getMessage: parts.getMessage,
+      getMessageByClientId: parts.getMessageByClientId,
+      listMessages: parts.listMessages,
+      listMessagesAround: parts.listMessagesAround,
+      listMessagesAfter: parts.listMessagesAfter,
+      search: parts.search,
+    };
+  } catch (err) {
+    db.close();
+    throw err;
+  }
+}

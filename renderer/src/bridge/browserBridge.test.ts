@@ -1,0 +1,203 @@
+import { describe, expect, it } from 'vitest';
+import type { CoreEvent } from '../api';
+import {
+  FIRST_RETRY_MS,
+  MAX_RETRY_MS,
+  LOST_CONNECTION,
+  createBrowserBridge,
+  nextRetryDelay,
+  parseServerFrame,
+  socketUrl,
+  type SocketLike,
+  type Timers,
+} from './browserBridge';
+
+class FakeSocket implements SocketLike {
+  onopen: ((ev: unknown) => void) | null = null;
+  onmessage: ((ev: { data: unknown }) => void) | null = null;
+  onclose: ((ev: unknown) => void) | null = null;
+  onerror: ((ev: unknown) => void) | null = null;
+  sent: string[] = [];
+  closed = false;
+  constructor(readonly url: string) {}
+  send(data: string): void {
+    this.sent.push(data);
+  }
+  close(): void {
+    this.closed = true;
+    this.onclose?.({});
+  }
+  serverSends(frame: unknown): void {
+    this.onmessage?.({ data: JSON.stringify(frame) });
+  }
+  sentFrames(): Array<{ id: number; method: string; params: unknown }> {
+    return this.sent.map((s) => JSON.parse(s) as { id: number; method: string; params: unknown });
+  }
+}
+
+class FakeTimers implements Timers {
+  scheduled: Array<{ fn: () => void; ms: number; handle: number }> = [];
+  private next = 1;
+  set(fn: () => void, ms: number): unknown {
+    const handle = this.next++;
+    this.scheduled.push({ fn, ms, handle });
+    return handle;
+  }
+  clear(handle: unknown): void {
+    this.scheduled = this.scheduled.filter((t) => t.handle !== handle);
+  }
+  runNext(): number {
+    const t = this.scheduled.shift();
+    if (!t) throw new Error('no timer scheduled');
+    t.fn();
+    return t.ms;
+  }
+}
+
+function setup() {
+  const sockets: FakeSocket[] = [];
+  const timers = new FakeTimers();
+  const warnings: string[] = [];
+  const bridge = createBrowserBridge({
+    url: 'ws://127.0.0.1:1234/api/ws',
+    createSocket: (url) => {
+      const s = new FakeSocket(url);
+      sockets.push(s);
+      return s;
+    },
+    timers,
+    warn: (m) => warnings.push(m),
+  });
+  const latest = () => {
+    const s = sockets.at(-1);
+    if (!s) throw new Error('no socket');
+    return s;
+  };
+  return { bridge, sockets, timers, warnings, latest };
+}
+
+describe('browser bridge', () => {
+  it('says it runs in the browser and connects to the given URL at once', () => {
+    const { bridge, sockets } = setup();
+    expect(bridge.platform).toBe('browser');
+    expect(sockets.map((s) => s.url)).toEqual(['ws://127.0.0.1:1234/api/ws']);
+  });
+
+  it('queues calls made before the socket opens and sends them on open', async () => {
+    const { bridge, latest } = setup();
+    const answer = bridge.call('getSnapshot', {});
+    expect(latest().sent).toEqual([]);
+    latest().onopen?.({});
+    expect(latest().sentFrames()).toEqual([{ id: 1, method: 'getSnapshot', params: {} }]);
+    latest().serverSends({ id: 1, result: { ok: true, value: { accounts: [], chats: [] } } });
+    await expect(answer).resolves.toEqual({ ok: true, value: { accounts: [], chats: [] } });
+  });
+
+  it('matches answers to calls by id, in any order', async () => {
+    const { bridge, latest } = setup();
+    latest().onopen?.({});
+    const a = bridge.call('closeChat', {});
+    const b = bridge.call('search', { query: 'hi' });
+    const [first, second] = latest().sentFrames();
+    expect(first?.method).toBe('closeChat');
+    expect(second).toEqual({ id: 2, method: 'search', params: { query: 'hi' } });
+    latest().serverSends({ id: 2, result: { ok: true, value: [] } });
+    latest().serverSends({ id: 1, result: { ok: false, error: { code: 'internal', message: 'boom' } } });
+    await expect(b).resolves.toEqual({ ok: true, value: [] });
+    await expect(a).resolves.toEqual({ ok: false, error: { code: 'internal', message: 'boom' } });
+  });
+
+  it('delivers pushed events to every listener until it unsubscribes', () => {
+    const { bridge, latest } = setup();
+    latest().onopen?.({});
+    const seenA: CoreEvent[] = [];
+    const seenB: CoreEvent[] = [];
+    const offA = bridge.onEvent((e) => seenA.push(e));
+    bridge.onEvent((e) => seenB.push(e));
+    latest().serverSends({ event: { type: 'chatRemoved', chatId: 7 } });
+    offA();
+    latest().serverSends({ event: { type: 'accountRemoved', accountId: 'a1' } });
+    expect(seenA).toEqual([{ type: 'chatRemoved', chatId: 7 }]);
+    expect(seenB).toHaveLength(2);
+  });
+
+  it('ignores malformed frames and answers to unknown calls, with a warning', () => {
+    const { latest, warnings } = setup();
+    latest().onopen?.({});
+    latest().onmessage?.({ data: 'not json' });
+    latest().serverSends([1, 2]);
+    latest().serverSends({ id: 99, result: { ok: true, value: null } });
+    expect(warnings).toHaveLength(3);
+  });
+
+  it('on close resolves unanswered calls as unavailable, reconnects with backoff and asks for a resync', async () => {
+    const { bridge, sockets, timers, latest } = setup();
+    latest().onopen?.({});
+    const events: CoreEvent[] = [];
+    bridge.onEvent((e) => events.push(e));
+    const inFlight = bridge.call('getSnapshot', {});
+    latest().close();
+    await expect(inFlight).resolves.toEqual(LOST_CONNECTION);
+
+    // Failing attempts back off 0.5 s, 1 s, 2 s, 4 s, 5 s, 5 s.
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      delays.push(timers.runNext());
+      latest().close();
+    }
+    expect(delays).toEqual([500, 1000, 2000, 4000, 5000, 5000]);
+
+    // A call made while disconnected waits for the next attempt.
+    timers.runNext();
+    const queued = bridge.call('closeChat', {});
+    latest().onopen?.({});
+    expect(events).toEqual([{ type: 'resync' }]);
+    const frame = latest().sentFrames()[0];
+    expect(frame?.method).toBe('closeChat');
+    latest().serverSends({ id: frame?.id, result: { ok: true, value: null } });
+    await expect(queued).resolves.toEqual({ ok: true, value: null });
+    expect(sockets).toHaveLength(8);
+
+    // After a successful open the backoff starts again at 0.5 s.
+    latest().close();
+    expect(timers.runNext()).toBe(FIRST_RETRY_MS);
+  });
+
+  it('a call queued during a failed attempt resolves as unavailable instead of hanging', async () => {
+    const { bridge, latest } = setup();
+    const call = bridge.call('getSnapshot', {});
+    latest().close();
+    await expect(call).resolves.toEqual(LOST_CONNECTION);
+  });
+
+  it('stops reconnecting once disposed', () => {
+    const { bridge, timers, latest } = setup();
+    latest().onopen?.({});
+    bridge.dispose();
+    expect(timers.scheduled).toEqual([]);
+  });
+});
+
+describe('bridge helpers', () => {
+  it('doubles the retry delay up to the maximum', () => {
+    expect(nextRetryDelay(FIRST_RETRY_MS)).toBe(1000);
+    expect(nextRetryDelay(4000)).toBe(MAX_RETRY_MS);
+    expect(nextRetryDelay(MAX_RETRY_MS)).toBe(MAX_RETRY_MS);
+  });
+
+  it('builds the socket URL from the page origin', () => {
+    expect(socketUrl({ protocol: 'http:', host: '127.0.0.1:8080' })).toBe('ws://127.0.0.1:8080/api/ws');
+    expect(socketUrl({ protocol: 'https:', host: 'example.org' })).toBe('wss://example.org/api/ws');
+  });
+
+  it('classifies frames', () => {
+    expect(parseServerFrame('{"id":3,"result":{"ok":true,"value":1}}')).toEqual({
+      kind: 'result',
+      id: 3,
+      result: { ok: true, value: 1 },
+    });
+    expect(parseServerFrame('{"event":{"type":"resync"}}')).toEqual({ kind: 'event', event: { type: 'resync' } });
+    expect(parseServerFrame('{"id":3}').kind).toBe('invalid');
+    expect(parseServerFrame(42).kind).toBe('invalid');
+  });
+});

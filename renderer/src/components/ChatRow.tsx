@@ -1,0 +1,53 @@
+import { memo } from 'react';
+import type { ChatView } from '../api';
+import { shortWhen } from '../format';
+import { actions } from '../state/app';
+import { Avatar } from './Avatar';
+
+interface Props {
+  chat: ChatView;
+  active: boolean;
+  now: number;
+}
+
+export const ChatRow = memo(function ChatRow({ chat, active, now }: Props) {
+  const preview = chat.draft.trim() !== '' ? `Draft: ${chat.draft}` : chat.lastPreview !== null ? (chat.lastSenderMe ? `You: ${chat.lastPreview}` : chat.lastPreview) : '';
+  return (
+    <li>
+      <button
+        type="button"
+        className={`chat-row${active ? ' active' : ''}${chat.unreadCount > 0 ? ' unread' : ''}`}
+        aria-label={chat.title}
+        aria-current={active ? 'true' : undefined}
+        onClick={() => void actions.openChat(chat.id)}
+      >
+        <Avatar title={chat.title} seed={chat.address} />
+        <span className="chat-row-main">
+          <span className="chat-row-top">
+            <span className="chat-title">{chat.title}</span>
+            {chat.pinned && (
+              <span className="chat-icon" title="Pinned" aria-hidden="true">
+                📌
+              </span>
+            )}
+            {chat.muted && (
+              <span className="chat-icon" title="Muted" aria-hidden="true">
+                🔕
+              </span>
+            )}
+            <span className="chat-time">{chat.lastActivityAt > 0 ? shortWhen(chat.lastActivityAt, now) : ''}</span>
+          </span>
+          <span className="chat-row-bottom">
+            <span className="badge network">{chat.networkName}</span>
+            <span className="chat-preview">{preview}</span>
+            {chat.unreadCount > 0 && (
+              <span className={`unread-badge${chat.muted ? ' muted' : ''}`} data-testid="unread-badge" title={`${chat.unreadCount} unread`}>
+                {chat.unreadCount > 999 ? '999+' : chat.unreadCount}
+              </span>
+            )}
+          </span>
+        </span>
+      </button>
+    </li>
+  );
+});

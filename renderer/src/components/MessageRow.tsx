@@ -1,0 +1,65 @@
+import { memo } from 'react';
+import type { MessageView } from '../api';
+import { formatTime } from '../format';
+import { actions } from '../state/app';
+
+const statusText: Record<MessageView['status'], string> = {
+  queued: 'Queued',
+  sent: 'Sent',
+  delivered: 'Delivered',
+  read: 'Read',
+  failed: 'Failed',
+  received: '',
+};
+
+function Status({ message }: { message: MessageView }) {
+  if (message.status === 'failed') {
+    return (
+      <span className="status failed">
+        <span title={message.error ?? 'Not sent'}>Failed</span>
+        <button type="button" className="link-button" onClick={() => void actions.retry(message.id)}>
+          Retry
+        </button>
+      </span>
+    );
+  }
+  const text = statusText[message.status];
+  return text === '' ? null : <span className={`status ${message.status}`}>{text}</span>;
+}
+
+interface Props {
+  message: MessageView;
+  /** The day label when this message starts a new day, else null. */
+  day: string | null;
+  /** True when the previous message is from the same sender on the same day. */
+  continued: boolean;
+  highlighted: boolean;
+}
+
+export const MessageRow = memo(function MessageRow({ message, day, continued, highlighted }: Props) {
+  const mine = message.fromMe;
+  return (
+    <div className={`message-row${continued ? ' continued' : ''}`} data-message-id={message.id}>
+      {day !== null && (
+        <div className="day-separator" role="separator" aria-label={day}>
+          <span>{day}</span>
+        </div>
+      )}
+      <div className={`message ${mine ? 'mine' : 'theirs'}${highlighted ? ' highlight' : ''}`}>
+        <div className="bubble">
+          {!mine && <div className="sender">{message.senderName ?? message.sender}</div>}
+          {message.deleted ? (
+            <div className="body deleted">This message was deleted</div>
+          ) : (
+            <div className="body">{message.body}</div>
+          )}
+          <div className="message-meta">
+            {message.editedAt !== null && !message.deleted && <span className="edited">(edited)</span>}
+            <time dateTime={new Date(message.sentAt).toISOString()}>{formatTime(message.sentAt)}</time>
+            {mine && <Status message={message} />}
+          </div>
+        </div>
+      </div>
+    </div>
+  );
+});
