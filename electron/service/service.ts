@@ -22,6 +22,7 @@ import { Ingest } from './ingest';
 import { createLogger } from './logger';
 import { createAdapter, type AdapterTuning } from './networks';
 import { Outbox } from './outbox';
+import { lockProfile } from './profileLock';
 import { keyFileSecretBox, type SecretBox } from './secretBox';
 import { ServiceError } from './serviceError';
 import { accountView, chatView, messageView } from './views';
@@ -51,9 +52,11 @@ export class SwitchboardService {
   private readonly secrets: SecretBox;
   private readonly tuning: AdapterTuning;
   private activeChatId: number | null = null;
+  private readonly unlock: () => void;
 
   constructor(options: ServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
+    this.unlock = lockProfile(options.dataDir);
     this.log = createLogger({ file: join(options.dataDir, 'switchboard.log'), stderr: options.logToStderr ?? false });
     this.store = openStore(join(options.dataDir, 'switchboard.sqlite'));
     this.secrets = options.secrets ?? keyFileSecretBox(options.dataDir);
@@ -99,6 +102,7 @@ export class SwitchboardService {
     await this.accounts.stopAll();
     await this.outbox.idle();
     this.store.close();
+    this.unlock();
   }
 
   onEvent(listener: (event: CoreEvent) => void): () => void {

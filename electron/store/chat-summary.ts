@@ -40,6 +40,31 @@ export function chatSummary(db: Database) {
   const writeUnread = db.prepare<[number, number | null, number | null, number]>(
     'UPDATE chats SET unread_count = ?, read_sent_at = ?, read_id = ? WHERE id = ?',
   );
+  const afterInsert = db.prepare<
+    [
+      {
+        chatId: number;
+        advance: number;
+        id: number;
+        sentAt: number;
+        preview: string | null;
+        fromMe: number;
+        unread: number;
+        readSentAt: number | null;
+        readId: number | null;
+      },
+    ]
+  >(
+    `UPDATE chats SET
+       last_message_id  = iif(:advance, :id, last_message_id),
+       last_sent_at     = iif(:advance, :sentAt, last_sent_at),
+       last_preview     = iif(:advance, :preview, last_preview),
+       last_sender_me   = iif(:advance, :fromMe, last_sender_me),
+       last_deleted     = iif(:advance, 0, last_deleted),
+       last_activity_at = iif(:advance, :sentAt, last_activity_at),
+       unread_count = :unread, read_sent_at = :readSentAt, read_id = :readId
+     WHERE id = :chatId`,
+  );
   const newest = db.prepare<[number], RawMessage>(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1`,
   );
@@ -77,16 +102,33 @@ export function chatSummary(db: Database) {
         // Thrown inside the caller's transaction, so the insert is rolled back.
         throw new Error(`Chat ${m.chat_id} belongs to account ${s.account_id}, not ${m.account_id}.`);
       }
-      if (isAfter(m, s.last_sent_at, s.last_message_id)) setLast(m.chat_id, m);
+      const advance = isAfter(m, s.last_sent_at, s.last_message_id);
       const afterMarker = isAfter(m, s.read_sent_at, s.read_id);
+      let unread = s.unread_count;
+      let readSentAt = s.read_sent_at;
+      let readId = s.read_id;
       if (!m.from_me) {
-        if (live || afterMarker) writeUnread.run(s.unread_count + 1, s.read_sent_at, s.read_id, m.chat_id);
+        if (live || afterMarker) unread += 1;
       } else if (ownReadsChat && (live || afterMarker)) {
-        const marker = afterMarker ? m : { sent_at: s.read_sent_at ?? m.sent_at, id: s.read_id ?? m.id };
+        if (afterMarker) {
+          readSentAt = m.sent_at;
+          readId = m.id;
+        }
         // Usually 0: messages after one the user just wrote are rare, but history can bring them.
-        const unread = countUnreadAfter.get(m.chat_id, marker.sent_at, marker.id)?.n ?? 0;
-        writeUnread.run(unread, marker.sent_at, marker.id, m.chat_id);
+        unread = readSentAt === null || readId === null ? 0 : (countUnreadAfter.get(m.chat_id, readSentAt, readId)?.n ?? 0);
       }
+      // One UPDATE per insert: this runs for every message of a burst.
+      afterInsert.run({
+        chatId: m.chat_id,
+        advance: advance ? 1 : 0,
+        id: m.id,
+        sentAt: m.sent_at,
+        preview: advance ? previewOf(m.body) : null,
+        fromMe: m.from_me,
+        unread,
+        readSentAt,
+        readId,
+      });
     },
 
     /**

@@ -3,6 +3,7 @@ import type { Database } from 'better-sqlite3';
 import type { IncomingMessage } from '../../protocols/adapter';
 import type { ChatSummary } from './chat-summary';
 import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
+import type { SearchTerms } from './search-terms';
 import type { MessageRow, MessageStatus } from './types';
 
 type InsertParams = [
@@ -21,6 +22,7 @@ type InsertParams = [
 export function ingestQueries(
   db: Database,
   summary: ChatSummary,
+  terms: SearchTerms,
   raiseToSent: (row: RawMessage, networkId: string, sentAt: number) => RawMessage,
 ) {
   // A duplicate by (account, network id) inserts nothing and returns no row.
@@ -89,6 +91,7 @@ export function ingestQueries(
     );
     if (!r) return undefined;
     summary.noteInserted(r, !m.historical, true);
+    terms.note(r.body);
     return toMessage(r);
   }
 
@@ -119,6 +122,7 @@ export function ingestQueries(
       const r = edit.get(body, at, accountId, networkId, at);
       if (!r) return undefined;
       summary.noteBodyChanged(r);
+      terms.note(r.body);
       return toMessage(r);
     }),
 

@@ -22,6 +22,12 @@ export function readSchemaVersion(db: Database): number {
   return db.pragma('user_version', { simple: true }) as number;
 }
 
+/** Throws SchemaTooNewError for a file written by a newer Switchboard; run before any write. */
+export function refuseNewerSchema(db: Database, path: string, known: number = allMigrations.length): void {
+  const current = readSchemaVersion(db);
+  if (current > known) throw new SchemaTooNewError(current, known, path);
+}
+
 /**
  * Applies every pending migration up to `target` (default: the newest) and returns the version
  * reached. `target` below the newest exists for the upgrade tests, which build old databases.
@@ -39,8 +45,8 @@ export function migrate(
   });
   const latest = list.length;
   const target = options.target ?? latest;
+  refuseNewerSchema(db, path, latest);
   const current = readSchemaVersion(db);
-  if (current > latest) throw new SchemaTooNewError(current, latest, path);
   for (const m of list) {
     if (m.version <= current || m.version > target) continue;
     // PRAGMA user_version is written in the same transaction: a crash leaves the file at the

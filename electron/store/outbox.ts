@@ -4,9 +4,10 @@
 import type { Database } from 'better-sqlite3';
 import type { ChatSummary } from './chat-summary';
 import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
+import type { SearchTerms } from './search-terms';
 import type { MessageRow } from './types';
 
-export function outboxQueries(db: Database, summary: ChatSummary) {
+export function outboxQueries(db: Database, summary: ChatSummary, terms: SearchTerms) {
   const insertQueued = db.prepare<[string, string, number, number], RawMessage>(
     `INSERT INTO messages (chat_id, account_id, client_id, sender, from_me, body, sent_at, status)
      SELECT c.id, c.account_id, ?, a.address, 1, ?, ?, 'queued'
@@ -76,6 +77,7 @@ export function outboxQueries(db: Database, summary: ChatSummary) {
         // Sending from here does not mark the chat read: the service decides that (and sends the
         // read marker) through markChatRead.
         summary.noteInserted(r, true, false);
+        terms.note(r.body);
         return toMessage(r);
       },
     ),

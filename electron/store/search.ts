@@ -2,36 +2,46 @@
 // every word becomes a quoted phrase, so `"`, `*`, `NEAR(`, `AND`, `body:` are just words.
 import type { Database } from 'better-sqlite3';
 import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
+import { tokenize, type SearchTerms } from './search-terms';
 import type { SearchHit } from './types';
 
-// What the unicode61 tokenizer keeps as part of a token: letters and digits (among others). A chunk
-// without any of these would be an empty phrase, so it is dropped.
-const HAS_TOKEN = /[\p{L}\p{N}]/u;
 const MAX_WORDS = 16;
 
+const phrase = (text: string): string => `"${text.replaceAll('"', '""')}"`;
+
 /**
- * The user's query as a safe FTS5 expression: each whitespace-separated word a quoted phrase
- * (all must match), the last one also as a prefix while the user is still typing it.
- * Returns null when nothing searchable is left.
+ * The user's query as a safe FTS5 expression: every whitespace-separated word must match as a
+ * quoted phrase; the last one — perhaps still being typed — may also match any of the whole terms
+ * `expand` gives for its last token. Returns null when nothing searchable is left.
  */
-export function toFtsQuery(text: string): string | null {
+export function toFtsQuery(text: string, expand: (prefix: string) => string[] = () => []): string | null {
   const words = text
     // Control characters (NUL above all) have no business in a query string.
     .replace(/\p{Cc}/gu, ' ')
     .split(/\s+/u)
-    .filter((w) => HAS_TOKEN.test(w))
+    // A word that tokenizes to nothing would be an empty phrase: drop it.
+    .map((w) => ({ w, tokens: tokenize(w) }))
+    .filter((x) => x.tokens.length > 0)
     .slice(0, MAX_WORDS);
-  if (words.length === 0) return null;
-  const phrases = words.map((w) => `"${w.replaceAll('"', '""')}"`);
-  phrases[phrases.length - 1] += '*';
-  return phrases.join(' ');
+  const last = words.pop();
+  if (!last) return null;
+  const parts = words.map((x) => phrase(x.w));
+
+  // The last word as typed, or with its last token completed: "see tomo" → "see tomorrow".
+  const head = last.tokens.slice(0, -1);
+  const alternatives = new Set([phrase(last.w)]);
+  for (const term of expand(last.tokens[last.tokens.length - 1] ?? '')) {
+    alternatives.add(phrase([...head, term].join(' ')));
+  }
+  parts.push(alternatives.size === 1 ? phrase(last.w) : `(${[...alternatives].join(' OR ')})`);
+  return parts.join(' AND ');
 }
 
 interface RawHit extends RawMessage {
   chat_title: string;
 }
 
-export function searchQueries(db: Database) {
+export function searchQueries(db: Database, terms: SearchTerms) {
   // ORDER BY rowid DESC walks the doclists backwards and stops after `limit` hits; ORDER BY rank
   // or a sort on a joined column would read every hit first (seconds for a common word).
   const hits = db.prepare<[string, number], { id: number }>(
@@ -44,7 +54,7 @@ export function searchQueries(db: Database) {
 
   return {
     search(query: string, limit: number): SearchHit[] {
-      const expr = toFtsQuery(query);
+      const expr = toFtsQuery(query, terms.expand);
       const n = Math.max(0, Math.floor(limit));
       if (expr === null || n === 0) return [];
       const result: SearchHit[] = [];

@@ -77,7 +77,7 @@ export function connectionText(state: ConnectionState, now: number): ConnectionT
 export function initials(title: string): string {
   const words = title
     .replace(/@.*$/, '')
-    .split(/[\s._-]+/)
+    .split(/[^\p{L}\p{N}]+/u)
     .filter((w) => w.length > 0);
   const letters = words.length > 1 ? [words[0], words[1]] : [words[0] ?? title];
   return letters

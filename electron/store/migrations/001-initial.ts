@@ -93,6 +93,13 @@ export function up(db: Database): void {
     CREATE INDEX messages_own_unread ON messages (chat_id, sent_at, id)
       WHERE from_me = 1 AND status IN ('sent', 'delivered');
 
+    -- Every distinct search term ever indexed, so the word the user is still typing ("tomo") can
+    -- be expanded to a few whole terms ("tomorrow", "tomography") that FTS5 reads lazily, newest
+    -- first. FTS5's own prefix query ("tomo"*) first merges every posting of every matching term:
+    -- 40 ms for a word in half of a million messages. Filled by the store (search-terms.ts);
+    -- never pruned, because a stale term only costs an empty phrase.
+    CREATE TABLE search_terms (term TEXT PRIMARY KEY) STRICT, WITHOUT ROWID;
+
     -- External-content FTS5 over messages.body: the text is stored once (in messages), the index
     -- is kept in step by the triggers below. Deleted messages are never indexed.
     CREATE VIRTUAL TABLE messages_fts USING fts5(

@@ -1,6 +1,7 @@
 import type { ChatView } from '../api';
 import { actions } from '../state/app';
 import { Avatar } from './Avatar';
+import { LockIcon } from './Icons';
 
 export function ChatHeader({ chat }: { chat: ChatView }) {
   const security = chat.security;
@@ -12,6 +13,7 @@ export function ChatHeader({ chat }: { chat: ChatView }) {
         <div className="chat-header-meta">
           <span className="badge network">{chat.networkName}</span>
           {chat.inbox === 'interop' && <span className="badge interop">Interop</span>}
+          {security.e2ee && <LockIcon label="End-to-end encrypted" />}
           <span
             className={`security-line${security.e2ee ? ' e2ee' : ''}`}
             data-testid="security-line"

@@ -1,5 +1,5 @@
 // The chat list: the Interop inbox on top, then native chats, then the archived group.
-import { useMemo, useState } from 'react';
+import { type KeyboardEvent, useMemo, useState } from 'react';
 import type { ChatView } from '../api';
 import { groupChats, unreadTotal } from '../state/chatLists';
 import { useApp } from '../state/store';
@@ -63,29 +63,34 @@ function Archived({ chats, openChatId, now }: { chats: ChatView[]; openChatId: n
   return (
     <section className="archived" aria-label="Archived">
       <div className="group-header">
-        <h2 className="group-title">
-          <button
-            type="button"
-            className="group-toggle"
-            aria-expanded={expanded}
-            aria-controls="archived-body"
-            onClick={() => setExpanded(!expanded)}
-          >
-            <span className="chevron" aria-hidden="true">
-              {expanded ? '▾' : '▸'}
-            </span>
-            Archived
-          </button>
-        </h2>
-        <span className="group-count" aria-hidden="true">
-          {chats.length}
-        </span>
+        {/* The toggle's name must not contain "archive": the chat header's "Archive" button would
+            then match it too in a substring lookup. */}
+        <h2 className="group-title">Archived</h2>
+        <button
+          type="button"
+          className="group-toggle small"
+          aria-expanded={expanded}
+          aria-controls="archived-body"
+          onClick={() => setExpanded(!expanded)}
+        >
+          {expanded ? 'Hide' : `Show ${chats.length}`}
+        </button>
       </div>
       <div id="archived-body" hidden={!expanded}>
         {expanded && <Rows chats={chats} openChatId={openChatId} now={now} />}
       </div>
     </section>
   );
+}
+
+/** Up and down arrows move between chat rows, so the list works like one control. */
+function moveFocus(e: KeyboardEvent<HTMLDivElement>) {
+  if (e.key !== 'ArrowDown' && e.key !== 'ArrowUp') return;
+  const rows = Array.from(e.currentTarget.querySelectorAll<HTMLButtonElement>('button.chat-row'));
+  const at = rows.indexOf(document.activeElement as HTMLButtonElement);
+  if (at === -1) return;
+  e.preventDefault();
+  rows[Math.max(0, Math.min(rows.length - 1, at + (e.key === 'ArrowDown' ? 1 : -1)))]?.focus();
 }
 
 export function ChatList() {
@@ -95,7 +100,7 @@ export function ChatList() {
   const now = useNow(60_000);
   const groups = useMemo(() => groupChats(chats), [chats]);
   return (
-    <div className="chat-list">
+    <div className="chat-list" onKeyDown={moveFocus}>
       <InteropInbox chats={groups.interop} openChatId={openChatId} now={now} />
       <section className="native-chats" aria-label="Chats">
         <h2 className="group-title plain">Chats</h2>

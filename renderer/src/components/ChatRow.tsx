@@ -3,6 +3,7 @@ import type { ChatView } from '../api';
 import { shortWhen } from '../format';
 import { actions } from '../state/app';
 import { Avatar } from './Avatar';
+import { MutedIcon, PinIcon } from './Icons';
 
 interface Props {
   chat: ChatView;
@@ -25,23 +26,15 @@ export const ChatRow = memo(function ChatRow({ chat, active, now }: Props) {
         <span className="chat-row-main">
           <span className="chat-row-top">
             <span className="chat-title">{chat.title}</span>
-            {chat.pinned && (
-              <span className="chat-icon" title="Pinned" aria-hidden="true">
-                📌
-              </span>
-            )}
-            {chat.muted && (
-              <span className="chat-icon" title="Muted" aria-hidden="true">
-                🔕
-              </span>
-            )}
+            {chat.pinned && <PinIcon label="Pinned" />}
+            {chat.muted && <MutedIcon label="Muted" />}
             <span className="chat-time">{chat.lastActivityAt > 0 ? shortWhen(chat.lastActivityAt, now) : ''}</span>
           </span>
           <span className="chat-row-bottom">
             <span className="badge network">{chat.networkName}</span>
             <span className="chat-preview">{preview}</span>
             {chat.unreadCount > 0 && (
-              <span className={`unread-badge${chat.muted ? ' muted' : ''}`} data-testid="unread-badge" title={`${chat.unreadCount} unread`}>
+              <span className={`unread-badge${chat.muted ? ' quiet' : ''}`} data-testid="unread-badge" title={`${chat.unreadCount} unread`}>
                 {chat.unreadCount > 999 ? '999+' : chat.unreadCount}
               </span>
             )}

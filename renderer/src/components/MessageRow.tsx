@@ -29,22 +29,15 @@ function Status({ message }: { message: MessageView }) {
 
 interface Props {
   message: MessageView;
-  /** The day label when this message starts a new day, else null. */
-  day: string | null;
   /** True when the previous message is from the same sender on the same day. */
   continued: boolean;
   highlighted: boolean;
 }
 
-export const MessageRow = memo(function MessageRow({ message, day, continued, highlighted }: Props) {
+export const MessageRow = memo(function MessageRow({ message, continued, highlighted }: Props) {
   const mine = message.fromMe;
   return (
     <div className={`message-row${continued ? ' continued' : ''}`} data-message-id={message.id}>
-      {day !== null && (
-        <div className="day-separator" role="separator" aria-label={day}>
-          <span>{day}</span>
-        </div>
-      )}
       <div className={`message ${mine ? 'mine' : 'theirs'}${highlighted ? ' highlight' : ''}`}>
         <div className="bubble">
           {!mine && <div className="sender">{message.senderName ?? message.sender}</div>}

@@ -10,12 +10,21 @@ interface Props {
 
 export function SearchBox({ value, onChange }: Props) {
   const timer = useRef<number | null>(null);
-  useEffect(
-    () => () => {
+  const input = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    // Ctrl+K / Cmd+K jumps to the search box from anywhere.
+    function focusSearch(e: globalThis.KeyboardEvent) {
+      if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'k') {
+        e.preventDefault();
+        input.current?.focus();
+      }
+    }
+    window.addEventListener('keydown', focusSearch);
+    return () => {
+      window.removeEventListener('keydown', focusSearch);
       if (timer.current !== null) window.clearTimeout(timer.current);
-    },
-    [],
-  );
+    };
+  }, []);
 
   function update(next: string) {
     onChange(next);
@@ -27,6 +36,7 @@ export function SearchBox({ value, onChange }: Props) {
 
   return (
     <input
+      ref={input}
       type="search"
       className="search-input"
       aria-label="Search"

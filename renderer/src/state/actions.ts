@@ -69,10 +69,19 @@ export function createActions({ api, store }: ActionDeps) {
     store.setState({ timeline: windowFromPage(chatId, opened.page) });
   }
 
-  async function closeChat(): Promise<void> {
-    if (store.getState().openChatId === null) return;
+  /** Closes the open chat here; the core hears of it through watchOpenChat. */
+  function closeChat(): void {
     store.setState({ openChatId: null, timeline: null });
-    await call('closeChat', {});
+  }
+
+  /**
+   * Tells the core when no chat is open any more, whatever closed it (the user, or the chat or its
+   * account going away). Returns the unsubscribe function.
+   */
+  function watchOpenChat(): () => void {
+    return store.subscribe((state, previous) => {
+      if (previous.openChatId !== null && state.openChatId === null) void call('closeChat', {});
+    });
   }
 
   /** Opens a chat on a window around one message (a search hit) and flashes it. */
@@ -170,6 +179,7 @@ export function createActions({ api, store }: ActionDeps) {
     resync,
     openChat,
     closeChat,
+    watchOpenChat,
     openChatAt,
     loadOlder,
     loadNewer,
@@ -179,7 +189,14 @@ export function createActions({ api, store }: ActionDeps) {
     setChatFlags,
     search,
     clearSearch: () => store.setState({ search: { query: '', results: [], loading: false } }),
-    setDraft: (chatId: number, draft: string) => void call('setDraft', { chatId, draft }),
+    setDraft(chatId: number, draft: string): void {
+      // Keep the local copy current too, so reopening the chat before the core's echo restores it.
+      store.setState((s) => {
+        const chat = s.chats[chatId];
+        return chat ? { chats: { ...s.chats, [chatId]: { ...chat, draft } } } : {};
+      });
+      void call('setDraft', { chatId, draft });
+    },
     /** Typing notices are best effort: a failure is not worth an alert. */
     setTyping: (chatId: number, state: 'composing' | 'paused' | 'active') => void rawCall('setTyping', { chatId, state }),
     reconnectAccount: (accountId: string) => void call('reconnectAccount', { accountId }),

@@ -12,6 +12,10 @@ export function startApp(): () => void {
     if (event.type === 'resync') void actions.resync();
     else if (event.type !== 'notification') applyEvent(store, event);
   });
+  const unwatch = actions.watchOpenChat();
   void actions.loadSnapshot();
-  return off;
+  return () => {
+    off();
+    unwatch();
+  };
 }

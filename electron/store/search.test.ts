@@ -1,0 +1,95 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { toFtsQuery } from './search';
+import { ACCOUNT, incoming, storeWithChat, type TempStore } from './test-helpers';
+import type { ChatRow, Store } from './types';
+
+let t: TempStore;
+let store: Store;
+let chat: ChatRow;
+beforeEach(() => {
+  ({ t, store, chat } = storeWithChat('bob@x'));
+});
+afterEach(() => t.cleanup());
+
+const add = (body: string, sentAt = 1) => store.insertIncoming(ACCOUNT.id, chat.id, incoming('bob@x', { body, sentAt }))!;
+
+describe('search', () => {
+  it('returns the newest hits first, limited, with the chat title', () => {
+    const ids = Array.from({ length: 30 }, (_, i) => add(`lunch at ${i}`, 1_000 - i).id);
+    add('nothing to see');
+    const hits = store.search('lunch', 10);
+    // Newest = latest arrival (id), whatever the timestamps say.
+    expect(hits.map((h) => h.message.id)).toEqual(ids.slice(-10).reverse());
+    expect(hits[0]).toMatchObject({ chatId: chat.id, chatTitle: 'Bob' });
+  });
+
+  it('matches every word, the last one as a prefix, ignoring case and accents', () => {
+    add('Café au lait tomorrow');
+    add('tomorrow maybe');
+    expect(store.search('cafe tomo', 10).map((h) => h.message.body)).toEqual(['Café au lait tomorrow']);
+    expect(store.search('TOMORROW', 10)).toHaveLength(2);
+    expect(store.search('tomorrow cafe', 10)).toHaveLength(1);
+  });
+
+  const hostile = [
+    '"', '""', '*', '**', 'NEAR(', 'NEAR(a b', 'AND OR', 'AND', 'OR', 'NOT', ')', '(', '^', ':', '-',
+    'body:secret', 'messages_fts:x', '{body}: x', 'a AND', 'OR b', 'x NOT', '"unterminated', 'a*b*',
+    '<script>alert(1)</script>', '<img src=x onerror=alert(1)>', "'; DROP TABLE messages; --",
+    '%_\\', '\u0000', 'a\u0000b', '🙂', '   ', '', '\n\t', 'a"b', '+', 'NEAR(a, b, 5)', 'col : "x" *',
+  ];
+  it.each(hostile)('never throws on %j', (q) => {
+    add('a secret body with script and alert and x and b');
+    expect(() => store.search(q, 10)).not.toThrow();
+  });
+
+  it('returns [] for empty or punctuation-only queries', () => {
+    add('anything');
+    for (const q of ['', '   ', '"', '*', ')', '(', '-', ':', '^', '""', '!?.']) {
+      expect(store.search(q, 10), JSON.stringify(q)).toEqual([]);
+      expect(toFtsQuery(q)).toBeNull();
+    }
+  });
+
+  it('treats operators and column filters as plain words', () => {
+    add('fish AND chips');
+    add('fish chips');
+    expect(store.search('AND', 10).map((h) => h.message.body)).toEqual(['fish AND chips']);
+    expect(store.search('body:fish', 10)).toEqual([]); // the phrase "body fish"
+    expect(store.search('<script>', 10)).toEqual([]);
+  });
+
+  it('escapes quotes inside a word and expands only the last word', () => {
+    expect(toFtsQuery('say "hi" NEAR(')).toBe('"say" AND """hi""" AND "NEAR("');
+    expect(toFtsQuery('see to-mo', (p) => (p === 'mo' ? ['mo', 'more', 'mon"day'] : []))).toBe(
+      '"see" AND ("to-mo" OR "to mo" OR "to more" OR "to mon""day")',
+    );
+  });
+
+  it('matches the word being typed as a prefix, by expanding it to stored terms', () => {
+    add('tomorrow works');
+    add('tomography scan');
+    add('tom said hi');
+    const bodies = (q: string) => store.search(q, 10).map((h) => h.message.body).sort();
+    expect(bodies('tomo')).toEqual(['tomography scan', 'tomorrow works']);
+    expect(bodies('tom')).toEqual(['tom said hi', 'tomography scan', 'tomorrow works']);
+    expect(bodies('tomorrow wo')).toEqual(['tomorrow works']);
+    // Not a prefix anywhere but the last word.
+    expect(bodies('tomo works')).toEqual([]);
+    // One letter is not expanded (it would match half the vocabulary), but matches as a word.
+    expect(bodies('t')).toEqual([]);
+    // Terms come from queued and edited messages too, and survive reopening.
+    store.queueOutgoing({ chatId: chat.id, clientId: 'q', body: 'zebrafish', now: 1 });
+    const m = add('plain');
+    store.applyEdit(ACCOUNT.id, m.networkId!, 'xylophone', 5);
+    store = t.reopen();
+    expect(bodies('zebra')).toEqual(['zebrafish']);
+    expect(bodies('xylo')).toEqual(['xylophone']);
+  });
+
+  it('never matches deleted messages', () => {
+    store.insertIncoming(ACCOUNT.id, chat.id, incoming('bob@x', { networkId: 'gone', body: 'vanishing ink' }));
+    store.applyDelete(ACCOUNT.id, 'gone', 2);
+    expect(store.search('vanishing', 10)).toEqual([]);
+    expect(store.search('vanish', 10)).toEqual([]);
+  });
+});

@@ -1,0 +1,43 @@
+// Small builders for the renderer's unit tests (plain contract values, no fake of the core).
+import type { ChatView, MessageView } from '../api';
+
+export function chatView(id: number, patch: Partial<ChatView> = {}): ChatView {
+  return {
+    id,
+    accountId: 'acc-1',
+    network: 'xmpp',
+    networkName: 'XMPP',
+    address: `chat${id}@example.org`,
+    title: `Chat ${id}`,
+    kind: 'direct',
+    inbox: 'native',
+    security: { e2ee: false, protocol: null, endsAt: 'server', label: 'Encrypted in transit' },
+    pinned: false,
+    muted: false,
+    archived: false,
+    unreadCount: 0,
+    lastPreview: null,
+    lastSenderMe: false,
+    lastActivityAt: id * 1000,
+    draft: '',
+    ...patch,
+  };
+}
+
+export function messageView(id: number, patch: Partial<MessageView> = {}): MessageView {
+  return {
+    id,
+    chatId: 1,
+    clientId: null,
+    sender: 'bob@example.org',
+    senderName: 'Bob',
+    fromMe: false,
+    body: `message ${id}`,
+    sentAt: id * 1000,
+    status: 'received',
+    error: null,
+    editedAt: null,
+    deleted: false,
+    ...patch,
+  };
+}
