@@ -78,13 +78,14 @@ export function Timeline({ window: tl }: { window: TimelineWindow }) {
       {tl.loadingOlder && <div className="timeline-loading">Loading earlier messages…</div>}
       <div ref={scrollRef} className="timeline" role="log" aria-label="Messages" tabIndex={0} onScroll={onScroll}>
         {rows.length === 0 && tl.olderCursor === null && <p className="timeline-placeholder">No messages yet.</p>}
-        <div className="timeline-inner" style={{ height: virtualizer.getTotalSize() }}>
+        <div className="timeline-inner" role="list" style={{ height: virtualizer.getTotalSize() }}>
           {items.map((item) => {
             const row = rows[item.index];
             if (!row) return null;
             return (
               <div
                 key={item.key}
+                role="listitem"
                 data-index={item.index}
                 ref={virtualizer.measureElement}
                 className="timeline-item"
