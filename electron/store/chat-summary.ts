@@ -6,6 +6,10 @@
 //   never replaces a newer one.
 // - Unread counts others' messages after the read marker (plus live ones, which are new to the
 //   user even when their timestamp is old); history from before the marker is already read.
+//
+// Inserts are summarised in memory and each touched chat is written once per batch (`batch`):
+// a burst of 1,000 messages across a few hundred chats then costs a few hundred chat updates
+// instead of a thousand reads and a thousand updates.
 import type { Database } from 'better-sqlite3';
 import { MESSAGE_COLUMNS, previewOf, type RawMessage } from './rows';
 
@@ -16,6 +20,12 @@ interface SummaryState {
   unread_count: number;
   read_sent_at: number | null;
   read_id: number | null;
+}
+
+/** A chat's summary while a batch of inserts is open; written by flush(). */
+interface Pending extends SummaryState {
+  /** The new last message, when the batch moved it. */
+  last: RawMessage | null;
 }
 
 interface TimelinePoint {
@@ -40,30 +50,12 @@ export function chatSummary(db: Database) {
   const writeUnread = db.prepare<[number, number | null, number | null, number]>(
     'UPDATE chats SET unread_count = ?, read_sent_at = ?, read_id = ? WHERE id = ?',
   );
-  const afterInsert = db.prepare<
-    [
-      {
-        chatId: number;
-        advance: number;
-        id: number;
-        sentAt: number;
-        preview: string | null;
-        fromMe: number;
-        unread: number;
-        readSentAt: number | null;
-        readId: number | null;
-      },
-    ]
+  const writeAll = db.prepare<
+    [number, number, string, number, number, number, number | null, number | null, number]
   >(
-    `UPDATE chats SET
-       last_message_id  = iif(:advance, :id, last_message_id),
-       last_sent_at     = iif(:advance, :sentAt, last_sent_at),
-       last_preview     = iif(:advance, :preview, last_preview),
-       last_sender_me   = iif(:advance, :fromMe, last_sender_me),
-       last_deleted     = iif(:advance, 0, last_deleted),
-       last_activity_at = iif(:advance, :sentAt, last_activity_at),
-       unread_count = :unread, read_sent_at = :readSentAt, read_id = :readId
-     WHERE id = :chatId`,
+    `UPDATE chats SET last_message_id = ?, last_sent_at = ?, last_preview = ?, last_sender_me = ?,
+       last_deleted = 0, last_activity_at = ?, unread_count = ?, read_sent_at = ?, read_id = ?
+     WHERE id = ?`,
   );
   const newest = db.prepare<[number], RawMessage>(
     `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1`,
@@ -76,20 +68,64 @@ export function chatSummary(db: Database) {
   );
   const creationTime = db.prepare<[number], { created_at: number }>('SELECT created_at FROM chats WHERE id = ?');
 
+  /** Chats summarised in memory by the open batch; null outside a batch. */
+  let pending: Map<number, Pending> | null = null;
+
   function state(chatId: number): SummaryState {
-    const s = readState.get(chatId);
+    const s = pending?.get(chatId) ?? readState.get(chatId);
     if (!s) throw new Error(`Chat ${chatId} does not exist (was its account removed?).`);
     return s;
+  }
+
+  function flushOne(chatId: number, p: Pending): void {
+    if (p.last) {
+      const m = p.last;
+      writeAll.run(m.id, m.sent_at, previewOf(m.body), m.from_me, m.sent_at, p.unread_count, p.read_sent_at, p.read_id, chatId);
+    } else {
+      writeUnread.run(p.unread_count, p.read_sent_at, p.read_id, chatId);
+    }
+  }
+
+  /** Writes a chat's pending summary now, before something else writes its row directly. */
+  function settle(chatId: number): void {
+    const p = pending?.get(chatId);
+    if (p) {
+      flushOne(chatId, p);
+      pending?.delete(chatId);
+    }
   }
 
   function setLast(chatId: number, m: RawMessage): void {
     writeLast.run(m.id, m.sent_at, m.deleted ? '' : previewOf(m.body), m.from_me, m.deleted, m.sent_at, chatId);
   }
 
+  function refreshLast(chatId: number): void {
+    settle(chatId);
+    const m = newest.get(chatId);
+    if (m) {
+      setLast(chatId, m);
+    } else {
+      const created = creationTime.get(chatId)?.created_at ?? 0;
+      writeLast.run(null, null, null, 0, 0, created, chatId);
+    }
+  }
+
   return {
-    /** The account a chat belongs to; throws for a chat that does not exist. */
-    accountOf(chatId: number): string {
-      return state(chatId).account_id;
+    /**
+     * Runs `fn` with chat summaries kept in memory, then writes each touched chat once. Call inside
+     * the transaction that inserts the messages; if `fn` throws, nothing is written (the
+     * transaction rolls back anyway).
+     */
+    batch<T>(fn: () => T): T {
+      if (pending) return fn(); // already batching (nested call)
+      pending = new Map();
+      try {
+        const result = fn();
+        for (const [chatId, p] of pending) flushOne(chatId, p);
+        return result;
+      } finally {
+        pending = null;
+      }
     },
 
     /**
@@ -102,65 +138,55 @@ export function chatSummary(db: Database) {
         // Thrown inside the caller's transaction, so the insert is rolled back.
         throw new Error(`Chat ${m.chat_id} belongs to account ${s.account_id}, not ${m.account_id}.`);
       }
-      const advance = isAfter(m, s.last_sent_at, s.last_message_id);
+      const p: Pending = { ...s, last: pending?.get(m.chat_id)?.last ?? null };
+      if (isAfter(m, s.last_sent_at, s.last_message_id)) {
+        p.last = m;
+        p.last_message_id = m.id;
+        p.last_sent_at = m.sent_at;
+      }
       const afterMarker = isAfter(m, s.read_sent_at, s.read_id);
-      let unread = s.unread_count;
-      let readSentAt = s.read_sent_at;
-      let readId = s.read_id;
       if (!m.from_me) {
-        if (live || afterMarker) unread += 1;
+        if (live || afterMarker) p.unread_count += 1;
       } else if (ownReadsChat && (live || afterMarker)) {
         if (afterMarker) {
-          readSentAt = m.sent_at;
-          readId = m.id;
+          p.read_sent_at = m.sent_at;
+          p.read_id = m.id;
         }
         // Usually 0: messages after one the user just wrote are rare, but history can bring them.
-        unread = readSentAt === null || readId === null ? 0 : (countUnreadAfter.get(m.chat_id, readSentAt, readId)?.n ?? 0);
+        p.unread_count =
+          p.read_sent_at === null || p.read_id === null
+            ? 0
+            : (countUnreadAfter.get(m.chat_id, p.read_sent_at, p.read_id)?.n ?? 0);
       }
-      // One UPDATE per insert: this runs for every message of a burst.
-      afterInsert.run({
-        chatId: m.chat_id,
-        advance: advance ? 1 : 0,
-        id: m.id,
-        sentAt: m.sent_at,
-        preview: advance ? previewOf(m.body) : null,
-        fromMe: m.from_me,
-        unread,
-        readSentAt,
-        readId,
-      });
+      if (pending) pending.set(m.chat_id, p);
+      else flushOne(m.chat_id, p);
     },
 
     /**
      * Re-reads the chat's newest message after one of its messages changed (edit, delete, new
      * sent_at). One indexed lookup; cheaper than reasoning about which change moved what.
      */
-    refreshLast(chatId: number): void {
-      const m = newest.get(chatId);
-      if (m) {
-        setLast(chatId, m);
-      } else {
-        const created = creationTime.get(chatId)?.created_at ?? 0;
-        writeLast.run(null, null, null, 0, 0, created, chatId);
-      }
-    },
+    refreshLast,
 
     /** A message's body changed (edit): the preview follows when it is the last message. */
     noteBodyChanged(m: RawMessage): void {
+      settle(m.chat_id);
       if (state(m.chat_id).last_message_id === m.id) setLast(m.chat_id, m);
     },
 
     /** An incoming message was deleted: it no longer counts as unread. */
     noteDeleted(m: RawMessage): void {
+      settle(m.chat_id);
       const s = state(m.chat_id);
       if (!m.from_me && s.unread_count > 0 && isAfter(m, s.read_sent_at, s.read_id)) {
         writeUnread.run(s.unread_count - 1, s.read_sent_at, s.read_id, m.chat_id);
       }
-      if (s.last_message_id === m.id) this.refreshLast(m.chat_id);
+      if (s.last_message_id === m.id) refreshLast(m.chat_id);
     },
 
     /** Unread to 0 and the read marker to the newest message; returns the newest incoming one. */
     markRead(chatId: number): RawMessage | undefined {
+      settle(chatId);
       const s = state(chatId);
       const top = newest.get(chatId);
       writeUnread.run(0, top?.sent_at ?? s.read_sent_at, top?.id ?? s.read_id, chatId);

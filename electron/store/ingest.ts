@@ -96,11 +96,13 @@ export function ingestQueries(
   }
 
   return {
-    insertIncoming: db.transaction(insertOne),
+    insertIncoming: db.transaction((accountId: string, chatId: number, m: IncomingMessage) =>
+      summary.batch(() => insertOne(accountId, chatId, m)),
+    ),
 
     insertIncomingBatch: db.transaction(
       (accountId: string, items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>) =>
-        items.map((item) => insertOne(accountId, item.chatId, item.message)),
+        summary.batch(() => items.map((item) => insertOne(accountId, item.chatId, item.message))),
     ),
 
     applyReceipt: db.transaction(

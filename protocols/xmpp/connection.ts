@@ -16,13 +16,11 @@ import middlewareFactory, { type Middleware } from '@xmpp/middleware';
 import streamFeaturesFactory from '@xmpp/stream-features';
 import iqCallerFactory, { type IqCaller } from '@xmpp/iq/caller.js';
 import iqCalleeFactory, { type IqCallee } from '@xmpp/iq/callee.js';
-import sasl from '@xmpp/sasl';
-import scramSha1 from '@xmpp/sasl-scram-sha-1';
-import SASLFactory from 'saslmechanisms';
 import xml, { type Element } from '@xmpp/xml';
 import type { Logger } from '../adapter.js';
 import { XmlInputGuard } from './input-guard.js';
 import { FatalConnectionError } from './errors.js';
+import { authenticate, NS_SASL } from './sasl.js';
 import type { StreamManagement } from './stream-management.js';
 import { NS_SM } from './stream-management.js';
 
@@ -78,16 +76,12 @@ export class XmppConnection {
 
     // Feature handlers run in registration order; the first that matches handles the features.
     streamFeatures.use('starttls', NS_TLS, () => this.startTls());
-    const saslFactory = new SASLFactory();
-    scramSha1(saslFactory);
-    sasl({ streamFeatures, saslFactory }, async (authenticate, mechanisms) => {
+    streamFeatures.use('mechanisms', NS_SASL, async (_ctx, _next, feature) => {
       if (!entity.isSecure()) {
         throw new FatalConnectionError('tls-failure', `${params.domain} did not offer STARTTLS; the password is never sent unencrypted.`);
       }
-      if (!mechanisms.includes('SCRAM-SHA-1')) {
-        throw new FatalConnectionError('protocol-error', `${params.domain} offers no SCRAM login (only ${mechanisms.join(', ') || 'nothing'}).`);
-      }
-      await authenticate({ username: params.local, password: params.password }, 'SCRAM-SHA-1');
+      await authenticate(feature, params.local, params.password, params.domain, (request) => this.sendNonza(request, NS_SASL));
+      await entity.restart();
     });
     streamFeatures.use('bind', NS_BIND, (ctx) => this.establishSession(ctx.stanza));
 
@@ -146,9 +140,10 @@ export class XmppConnection {
   /** Drops the socket at once. */
   destroy(reason?: string): void {
     if (reason && !this.closeReason) this.closeReason = reason;
+    const pending = this.entity.socket instanceof net.Socket ? this.entity.socket : null;
     this.tlsSocket?.destroy();
-    this.rawSocket?.destroy();
-    if (!this.rawSocket && !this.tlsSocket) this.resolveClosed(this.closeReason ?? 'connection abandoned');
+    (this.rawSocket ?? pending)?.destroy();
+    if (!this.rawSocket && !this.tlsSocket && !pending) this.resolveClosed(this.closeReason ?? 'connection abandoned');
   }
 
   /** Sends without waiting for an acknowledgement (chat states, receipts, presence). */
@@ -163,7 +158,14 @@ export class XmppConnection {
       this.refuseInput(result.violation);
       return;
     }
-    if (result.text) this.parser()?.write(result.text);
+    if (!result.text) return;
+    try {
+      this.parser()?.write(result.text);
+    } catch (err) {
+      // ltx throws (rather than emitting 'error') on an undefined entity such as &foo; and the
+      // throw would escape the socket's 'data' handler and take the whole process down.
+      this.refuseInput(`malformed XML (${(err as Error).message})`, 'not-well-formed');
+    }
   }
 
   private parser(): { write(text: string): void } | null {
@@ -171,10 +173,10 @@ export class XmppConnection {
     return (this.entity as unknown as { parser: { write(text: string): void } | null }).parser;
   }
 
-  private refuseInput(violation: string): void {
-    this.closeReason = `${this.params.domain} sent ${violation}; the connection was closed (policy-violation)`;
+  private refuseInput(violation: string, condition: 'policy-violation' | 'not-well-formed' = 'policy-violation'): void {
+    this.closeReason = `${this.params.domain} sent ${violation}; the connection was closed (${condition})`;
     this.params.log.warn('refused hostile XML input', { ...this.params.logFields, violation });
-    const error = `<stream:error><policy-violation xmlns='${NS_STREAMS}'/></stream:error></stream:stream>`;
+    const error = `<stream:error><${condition} xmlns='${NS_STREAMS}'/></stream:error></stream:stream>`;
     const socket: XmppSocket | null = this.entity.socket;
     try {
       socket?.write(error, () => this.destroy());
@@ -188,7 +190,7 @@ export class XmppConnection {
 
   private async startTls(): Promise<void> {
     const { entity, params } = this;
-    const answer = await this.sendNonza(xml('starttls', { xmlns: NS_TLS }));
+    const answer = await this.sendNonza(xml('starttls', { xmlns: NS_TLS }), NS_TLS);
     if (!answer.is('proceed', NS_TLS)) throw new FatalConnectionError('tls-failure', `${params.domain} refused STARTTLS.`);
     const raw = this.rawSocket;
     if (!raw) throw new Error('STARTTLS without a TCP socket');
@@ -205,9 +207,11 @@ export class XmppConnection {
     await entity.restart();
   }
 
-  private sendNonza(request: Element): Promise<Element> {
+  private sendNonza(request: Element, answerNs: string): Promise<Element> {
     return new Promise((resolve, reject) => {
+      // The <features/> being handled is itself emitted as a nonza right after this starts.
       const onNonza = (element: Element): void => {
+        if (element.getNS() !== answerNs) return;
         this.entity.off('nonza', onNonza);
         resolve(element);
       };

@@ -13,12 +13,22 @@ export const MAX_DEPTH = 32;
 /** The XML declaration is short; anything longer is not one. */
 const MAX_DECLARATION_CHARS = 256;
 
+// Tags are checked strictly (name, attributes, quotes) so that the guard and ltx always agree on
+// where a tag ends: ltx is lenient (it skips anything up to the '=' after an attribute name,
+// '>' included), and a disagreement would let a stanza grow past the size cap unseen.
 const enum S {
   Text,
   Lt,
-  StartTag,
-  EndTag,
+  TagName,
+  BeforeAttr,
+  AttrName,
+  AfterAttrName,
+  BeforeValue,
   AttrValue,
+  AfterValue,
+  SelfClose,
+  EndTagName,
+  AfterEndTagName,
   Declaration,
   Bang,
   Cdata,
@@ -91,6 +101,17 @@ export class XmlInputGuard {
     return null;
   }
 
+  private openElement(): string | null {
+    this.state = S.Text;
+    this.depth++;
+    if (this.depth > MAX_DEPTH) return `elements nested deeper than ${MAX_DEPTH}`;
+    if (this.depth === 1) {
+      this.rootSeen = true;
+      this.unitBytes = 0;
+    }
+    return null;
+  }
+
   private step(c: number): string | null | typeof SKIP {
     switch (this.state) {
       case S.Text:
@@ -104,7 +125,7 @@ export class XmlInputGuard {
         return null;
       case S.Lt:
         if (c === SLASH) {
-          this.state = S.EndTag;
+          this.state = S.EndTagName;
         } else if (c === QUESTION) {
           if (this.depth !== 0 || this.rootSeen || this.declarationSeen) {
             return 'a processing instruction';
@@ -114,36 +135,61 @@ export class XmlInputGuard {
         } else if (c === BANG) {
           this.state = S.Bang;
           this.buffer = '';
+        } else if (isNameChar(c)) {
+          this.state = S.TagName;
         } else {
-          this.state = S.StartTag;
+          return 'a malformed tag';
         }
         return null;
-      case S.StartTag:
+      case S.TagName:
+      case S.AfterValue:
+        if (c === GT) return this.openElement();
+        if (c === SLASH) this.state = S.SelfClose;
+        else if (isXmlSpace(c)) this.state = S.BeforeAttr;
+        else if (this.state === S.AfterValue || !isNameChar(c)) return 'a malformed tag';
+        return null;
+      case S.BeforeAttr:
+        if (c === GT) return this.openElement();
+        if (c === SLASH) this.state = S.SelfClose;
+        else if (isNameChar(c)) this.state = S.AttrName;
+        else if (!isXmlSpace(c)) return 'a malformed tag';
+        return null;
+      case S.AttrName:
+        if (c === EQ) this.state = S.BeforeValue;
+        else if (isXmlSpace(c)) this.state = S.AfterAttrName;
+        else if (!isNameChar(c)) return 'a malformed attribute';
+        return null;
+      case S.AfterAttrName:
+        if (c === EQ) this.state = S.BeforeValue;
+        else if (!isXmlSpace(c)) return 'a malformed attribute';
+        return null;
+      case S.BeforeValue:
         if (c === QUOT || c === APOS) {
           this.quote = c;
           this.state = S.AttrValue;
-        } else if (c === GT) {
-          this.state = S.Text;
-          if (this.previous === SLASH) {
-            if (this.depth <= 1) this.unitBytes = 0;
-          } else {
-            this.depth++;
-            if (this.depth > MAX_DEPTH) return `elements nested deeper than ${MAX_DEPTH}`;
-            if (this.depth === 1) {
-              this.rootSeen = true;
-              this.unitBytes = 0;
-            }
-          }
+        } else if (!isXmlSpace(c)) {
+          return 'a malformed attribute';
         }
         return null;
       case S.AttrValue:
-        if (c === this.quote) this.state = S.StartTag;
+        if (c === this.quote) this.state = S.AfterValue;
+        else if (c === LT) return 'a malformed attribute';
         return null;
-      case S.EndTag:
+      case S.SelfClose:
+        if (c !== GT) return 'a malformed tag';
+        this.state = S.Text;
+        if (this.depth <= 1) this.unitBytes = 0;
+        return null;
+      case S.EndTagName:
+      case S.AfterEndTagName:
         if (c === GT) {
           this.state = S.Text;
           this.depth = Math.max(0, this.depth - 1);
           if (this.depth <= 1) this.unitBytes = 0;
+        } else if (isXmlSpace(c)) {
+          this.state = S.AfterEndTagName;
+        } else if (this.state === S.AfterEndTagName || !isNameChar(c)) {
+          return 'a malformed end tag';
         }
         return null;
       case S.Declaration:
@@ -186,6 +232,14 @@ const BANG = 0x21;
 const QUOT = 0x22;
 const APOS = 0x27;
 const CDATA_OPEN = '[CDATA[';
+
+const EQ = 0x3d;
+
+/** Loose on purpose (any non-ASCII counts): it only has to keep tag syntax unambiguous. */
+function isNameChar(c: number): boolean {
+  return c > 0x7f || (c >= 0x30 && c <= 0x39) || (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ||
+    c === 0x3a || c === 0x5f || c === 0x2d || c === 0x2e;
+}
 
 function isXmlSpace(c: number): boolean {
   return c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d;

@@ -82,20 +82,16 @@ declare module '@xmpp/tcp' {
 }
 
 declare module '@xmpp/tls/lib/Socket.js' {
+  import { EventEmitter } from 'node:events';
   import type { ConnectionOptions, TLSSocket } from 'node:tls';
   import type { XmppSocket } from '@xmpp/client-core';
-  export default class Socket implements XmppSocket {
+  /** Wraps a TLSSocket for @xmpp/connection: re-emits 'connect' on secureConnect, plus data/close/error. */
+  export default class Socket extends EventEmitter implements XmppSocket {
     socket: TLSSocket | null;
     secure: boolean;
     connect(options: ConnectionOptions): void;
     end(): void;
     write(data: string, cb?: (err?: Error) => void): void;
-    on(event: string, listener: (...args: unknown[]) => void): this;
-    once(event: string, listener: (...args: unknown[]) => void): this;
-    off(event: string, listener: (...args: unknown[]) => void): this;
-    emit(event: string, ...args: unknown[]): boolean;
-    // The remaining EventEmitter members are not used here.
-    [key: string]: unknown;
   }
 }
 

@@ -6,6 +6,7 @@
 //   // connect to server.host:server.c2sPort, trust server.caPem (or NODE_EXTRA_CA_CERTS=server.caPath)
 //   await server.stop();  await server.start();         // a clean restart on the same ports and data
 //   await server.kill();                                // SIGKILL: a server that dies
+//   server.freeze(); server.thaw();                     // SIGSTOP/SIGCONT: a server that hangs
 //   await server.dispose();                             // stop and delete the temp dir
 //
 // The server never outlives the test process: it is killed on process exit, and a detached watchdog
@@ -46,6 +47,12 @@ export interface ProsodyServer {
   start(): Promise<void>;
   /** SIGKILL, resolves when the process has exited. */
   kill(): Promise<void>;
+  /** SIGSTOP: the server keeps its sockets open but answers nothing, like a hung host. */
+  freeze(): void;
+  /** SIGCONT after freeze(). */
+  thaw(): void;
+  /** The running server's process id, or null while stopped. */
+  readonly pid: number | null;
   /** stop() and remove the temp dir. */
   dispose(): Promise<void>;
 }
@@ -123,6 +130,7 @@ function configText(p: { dir: string; c2sPort: number; httpPort: number; certPat
     'archive_expires_after = "never"',
     'default_archive_policy = true',
     'smacks_hibernation_time = 60',
+    `certificates = ${lua(p.dir)}`,
     `ssl = ${ssl}`,
     `log = { error = ${lua(join(p.dir, 'prosody.err'))}, info = ${lua(join(p.dir, 'prosody.log'))} }`,
     'modules_enabled = { "roster", "saslauth", "tls", "disco", "carbons", "pep", "mam", "smacks",',
@@ -206,6 +214,8 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     const proc = child;
     if (!proc) return;
     proc.kill(sig);
+    // A frozen server would only see SIGTERM once continued.
+    if (sig === 'SIGTERM') proc.kill('SIGCONT');
     if (!(await waitExit(proc, STOP_TIMEOUT_MS))) {
       proc.kill('SIGKILL');
       await waitExit(proc, STOP_TIMEOUT_MS);
@@ -231,6 +241,11 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
         throw new Error(`prosodyctl could not register ${user}@${DOMAIN}: ${(err as Error).message}`);
       }
     },
+    get pid(): number | null {
+      return child?.pid ?? null;
+    },
+    freeze: () => void child?.kill('SIGSTOP'),
+    thaw: () => void child?.kill('SIGCONT'),
     stop: () => signal('SIGTERM'),
     start,
     kill: () => signal('SIGKILL'),

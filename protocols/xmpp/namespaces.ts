@@ -1,0 +1,23 @@
+// The XML namespaces of the XEPs this adapter speaks.
+export const NS = {
+  client: 'jabber:client',
+  roster: 'jabber:iq:roster',
+  receipts: 'urn:xmpp:receipts',
+  markers: 'urn:xmpp:chat-markers:0',
+  chatStates: 'http://jabber.org/protocol/chatstates',
+  carbons: 'urn:xmpp:carbons:2',
+  forward: 'urn:xmpp:forward:0',
+  delay: 'urn:xmpp:delay',
+  mam: 'urn:xmpp:mam:2',
+  rsm: 'http://jabber.org/protocol/rsm',
+  dataForms: 'jabber:x:data',
+  originId: 'urn:xmpp:sid:0',
+  stanzaId: 'urn:xmpp:sid:0',
+  correction: 'urn:xmpp:message-correct:0',
+  retract: 'urn:xmpp:message-retract:1',
+  retractLegacy: 'urn:xmpp:message-retract:0',
+  fasten: 'urn:xmpp:fasten:0',
+  hints: 'urn:xmpp:hints',
+  discoInfo: 'http://jabber.org/protocol/disco#info',
+  ping: 'urn:xmpp:ping',
+} as const;

@@ -1,0 +1,421 @@
+// The XMPP adapter: one account's connection, kept up with backoff until disconnect(), and the
+// commands of ProtocolAdapter. Composition and login live in connection.ts, XEP-0198 in
+// stream-management.ts, stanza meaning in incoming.ts/outgoing.ts, the archive in archive.ts.
+import { randomUUID } from 'node:crypto';
+import type { Element } from '@xmpp/xml';
+import type {
+  AccountSettings, AdapterContext, AdapterEvent, AdapterInfo, AdapterListener, ChatInfo, ConnectionState,
+  HistoryPage, IncomingMessage, OutgoingMessage, ProtocolAdapter, SendResult,
+} from '../adapter.js';
+import { normalizeAddress, networkIdOf, stanzaIdOf } from './address.js';
+import { Archive, PAGE_SIZE, type ArchiveItem } from './archive.js';
+import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { ChatDirectory, directChat, rosterItems } from './chats.js';
+import { XmppConnection } from './connection.js';
+import { classifyFailure } from './errors.js';
+import { interpretArchived, interpretLive, type Interpretation } from './incoming.js';
+import { NS } from './namespaces.js';
+import * as out from './outgoing.js';
+import { StreamManagement } from './stream-management.js';
+
+export interface XmppAdapterOptions {
+  reconnect?: BackoffOptions;
+  /** An attempt that has not reached online by then is abandoned and retried. Default 20 s. */
+  loginTimeoutMs?: number;
+  /** A server that leaves an ack request unanswered this long is considered gone. Default 30 s. */
+  ackTimeoutMs?: number;
+}
+
+export const XMPP_INFO: AdapterInfo = {
+  network: 'xmpp',
+  name: 'XMPP',
+  capabilities: {
+    typing: true,
+    deliveryReceipts: true,
+    readMarkers: true,
+    edits: true,
+    deletes: true,
+    reactions: false,
+    replies: false,
+    attachmentLimits: null,
+    history: true,
+    groups: false,
+    e2ee: null,
+  },
+};
+
+/** Results of acknowledged sends kept to answer a resend of the same clientId without sending again. */
+const SENT_MEMORY = 1_000;
+/** Bounds one fetchHistory call's walk through archive pages of receipts and markers. */
+const HISTORY_MAX_PAGES = 10;
+
+export class XmppAdapter implements ProtocolAdapter {
+  readonly info = XMPP_INFO;
+
+  private current: ConnectionState = { kind: 'offline', reason: 'stopped', detail: 'Not connected yet.' };
+  private readonly listeners = new Set<AdapterListener>();
+  private readonly own: string;
+  private readonly local: string;
+  private readonly domain: string;
+  private readonly server: string;
+  private readonly resource = `switchboard-${randomUUID().slice(0, 8)}`;
+  private readonly backoff: BackoffOptions;
+  private readonly sm: StreamManagement;
+  private readonly archive: Archive;
+  private readonly chats = new ChatDirectory();
+  private readonly inFlight = new Map<string, Promise<SendResult>>();
+  private readonly sent = new Map<string, SendResult>();
+
+  private running = false;
+  private connection: XmppConnection | null = null;
+  private attempt: XmppConnection | null = null;
+  private online: XmppConnection | null = null;
+  private loop: Promise<void> | null = null;
+  private wake: (() => void) | null = null;
+  private firstSettled: (() => void) | null = null;
+
+  constructor(
+    private readonly settings: AccountSettings,
+    private readonly ctx: AdapterContext,
+    private readonly options: XmppAdapterOptions = {},
+  ) {
+    this.own = normalizeAddress(settings.address);
+    const at = this.own.indexOf('@');
+    if (at < 0) throw new Error(`"${settings.address}" has no user name: an XMPP account looks like name@example.org.`);
+    this.local = this.own.slice(0, at);
+    this.domain = this.own.slice(at + 1);
+    this.server = `${settings.host ?? this.domain}:${settings.port ?? 5222}`;
+    this.backoff = options.reconnect ?? DEFAULT_BACKOFF;
+    this.archive = new Archive(this.own);
+    this.sm = new StreamManagement({
+      ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
+      onDead: (reason) => this.connection?.destroy(reason),
+    });
+  }
+
+  get state(): ConnectionState {
+    return this.current;
+  }
+
+  onEvent(listener: AdapterListener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  /** Resolves once the first attempt has settled: online, reconnecting (retry scheduled) or offline. */
+  async connect(): Promise<void> {
+    if (this.running) return;
+    this.running = true;
+    const settled = new Promise<void>((resolve) => (this.firstSettled = resolve));
+    this.loop = this.run();
+    await settled;
+  }
+
+  async disconnect(): Promise<void> {
+    const wasRunning = this.running;
+    this.running = false;
+    this.wake?.();
+    const connection = this.connection ?? this.attempt;
+    if (connection) {
+      if (this.online === connection) await connection.close();
+      else connection.destroy('disconnected by the user');
+    }
+    await this.loop;
+    this.loop = null;
+    this.sm.forget();
+    if (wasRunning || this.current.kind !== 'offline') {
+      this.setState({ kind: 'offline', reason: 'stopped', detail: 'Disconnected.' });
+    }
+  }
+
+  normalize(address: string): string {
+    return normalizeAddress(address);
+  }
+
+  async startChat(address: string): Promise<ChatInfo> {
+    const jid = normalizeAddress(address);
+    const announced = this.chats.upsert(jid);
+    if (announced) this.emit({ type: 'chat', chat: announced });
+    return announced ?? this.chats.get(jid) ?? directChat(jid);
+  }
+
+  send(chat: string, message: OutgoingMessage): Promise<SendResult> {
+    const done = this.sent.get(message.clientId);
+    if (done) return Promise.resolve(done);
+    const pending = this.inFlight.get(message.clientId);
+    if (pending) return pending;
+    const to = normalizeAddress(chat);
+    const connection = this.online;
+    if (!connection || this.current.kind !== 'online') {
+      return Promise.reject(new Error(`${this.own} is not connected to ${this.server}; the message stays queued and is sent after reconnecting.`));
+    }
+    const attempt = (async (): Promise<SendResult> => {
+      const sentAt = this.ctx.now();
+      try {
+        await this.sm.sendAcknowledged(out.chatMessage(to, message.clientId, message.body));
+      } catch (err) {
+        throw new Error(`${this.own}: the connection to ${this.server} dropped before the server confirmed the message (${(err as Error).message}).`);
+      }
+      const result = { networkId: networkIdOf(this.own, message.clientId), sentAt };
+      this.remember(message.clientId, result);
+      return result;
+    })().finally(() => this.inFlight.delete(message.clientId));
+    this.inFlight.set(message.clientId, attempt);
+    return attempt;
+  }
+
+  async fetchHistory(chat: string, before: string | null, limit: number): Promise<HistoryPage> {
+    const connection = this.requireOnline('load history');
+    const wanted = Math.max(1, limit);
+    // Receipts and markers are archived too, so a page of the archive may hold few messages.
+    const found: Array<{ archiveId: string; message: IncomingMessage }> = [];
+    let cursor = before ?? '';
+    let reachedStart = false;
+    for (let pages = 0; pages < HISTORY_MAX_PAGES && found.length < wanted; pages++) {
+      const page = await this.archive.page(connection.iqCaller, { with: normalizeAddress(chat), max: PAGE_SIZE, before: cursor });
+      const messages = page.items.flatMap((item) => this.interpretArchive(item).events.flatMap((event) =>
+        event.type === 'message' ? [{ archiveId: item.archiveId, message: event.message }] : []));
+      found.unshift(...messages);
+      if (page.complete || !page.first || page.items.length === 0) {
+        reachedStart = true;
+        break;
+      }
+      cursor = page.first;
+    }
+    const kept = found.slice(-wanted);
+    const oldest = kept[0];
+    const more = found.length > kept.length || !reachedStart;
+    return { messages: kept.map((k) => k.message), before: more && oldest ? oldest.archiveId : null };
+  }
+
+  async markRead(chat: string, upToNetworkId: string): Promise<void> {
+    const connection = this.requireOnline('send a read marker');
+    await connection.send(out.displayedMarker(normalizeAddress(chat), stanzaIdOf(upToNetworkId), randomUUID()));
+  }
+
+  async setTyping(chat: string, state: 'composing' | 'paused' | 'active'): Promise<void> {
+    // A typing notification is worthless later: offline, it is dropped.
+    const connection = this.online;
+    if (!connection) return;
+    await connection.send(out.chatState(normalizeAddress(chat), state, randomUUID()));
+  }
+
+  // ---- connection lifecycle ----
+
+  private async run(): Promise<void> {
+    let attempt = 0;
+    while (this.running) {
+      if (attempt === 0) this.setState({ kind: 'connecting' });
+      const connection = this.newConnection();
+      this.attempt = connection;
+      let retryReason: string;
+      try {
+        const session = await connection.open();
+        this.attempt = null;
+        if (!this.running) {
+          await connection.close();
+          break;
+        }
+        this.connection = connection;
+        this.online = connection;
+        attempt = 0;
+        this.log('info', session.resumed ? 'session resumed' : 'online');
+        this.setState({ kind: 'online' });
+        this.settleFirst();
+        void this.afterOnline(connection, session.resumed);
+        retryReason = await connection.closed;
+        this.online = null;
+        this.connection = null;
+        this.sm.detach(retryReason);
+        if (!this.running) break;
+        this.log('info', 'connection lost', { reason: retryReason });
+      } catch (err) {
+        this.attempt = null;
+        connection.destroy();
+        this.sm.detach('login failed');
+        if (!this.running) break;
+        const failure = classifyFailure(err, this.server);
+        if ('fatal' in failure) {
+          this.running = false;
+          this.sm.forget();
+          this.log('warn', 'login failed, not retrying', { reason: failure.fatal.reason, detail: failure.fatal.message });
+          this.setState({ kind: 'offline', reason: failure.fatal.reason, detail: failure.fatal.message });
+          this.settleFirst();
+          break;
+        }
+        retryReason = failure.retry;
+        this.log('info', 'connection attempt failed', { reason: retryReason });
+      }
+      attempt++;
+      const delay = backoffDelay(attempt, this.backoff);
+      this.setState({ kind: 'reconnecting', attempt, retryAt: this.ctx.now() + delay, reason: retryReason });
+      this.settleFirst();
+      await this.sleep(delay);
+    }
+    this.settleFirst();
+  }
+
+  private newConnection(): XmppConnection {
+    const connection = new XmppConnection({
+      local: this.local,
+      domain: this.domain,
+      password: this.settings.password,
+      resource: this.resource,
+      host: this.settings.host ?? this.domain,
+      port: this.settings.port ?? 5222,
+      trustedCa: this.settings.trustedCa,
+      sm: this.sm,
+      log: this.ctx.log,
+      logFields: this.logFields(),
+      timeoutMs: this.options.loginTimeoutMs ?? 20_000,
+    });
+    const { entity, iqCallee } = connection;
+    entity.on('stanza', (stanza: Element) => this.onStanza(connection, stanza));
+    iqCallee.get(NS.ping, 'ping', () => true);
+    iqCallee.get(NS.discoInfo, 'query', () => out.discoInfoAnswer());
+    iqCallee.set(NS.roster, 'query', (ictx) => {
+      // RFC 6121 §2.1.6: a roster push from anyone but the account itself is ignored.
+      const from = ictx.stanza.attrs.from?.toLowerCase();
+      if (from && from !== this.own) {
+        this.log('warn', 'ignored a roster push from another entity', { from });
+        return undefined;
+      }
+      this.applyRoster(ictx.element);
+      return true;
+    });
+    return connection;
+  }
+
+  /** Roster, carbons and presence on a new session, then the archive catch-up. */
+  private async afterOnline(connection: XmppConnection, resumed: boolean): Promise<void> {
+    try {
+      let rosterAnswer: Promise<Element> | null = null;
+      let carbonsAnswer: Promise<Element> | null = null;
+      if (!resumed) {
+        rosterAnswer = connection.iqCaller.request(out.rosterRequest());
+        carbonsAnswer = connection.iqCaller.request(out.enableCarbons());
+      }
+      const count = await this.archive.catchUp(
+        connection.iqCaller,
+        this.ctx.state,
+        (items) => {
+          for (const item of items) this.deliver(this.interpretArchive(item));
+        },
+        () => {
+          if (!resumed) connection.send(out.initialPresence()).catch(() => {});
+        },
+      );
+      if (rosterAnswer) this.applyRoster((await rosterAnswer).getChild('query', NS.roster));
+      if (carbonsAnswer) await carbonsAnswer;
+      this.log('info', 'caught up with the archive', { messages: count });
+    } catch (err) {
+      if (this.online === connection) this.log('warn', 'setting up the session failed', { error: String(err) });
+    }
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise<void>((resolve) => {
+      const timer = setTimeout(done, ms);
+      function done(): void {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.wake = done;
+    }).finally(() => {
+      this.wake = null;
+    });
+  }
+
+  // ---- incoming ----
+
+  private onStanza(connection: XmppConnection, stanza: Element): void {
+    if (this.archive.collect(stanza)) return;
+    if (stanza.name === 'presence') {
+      this.onPresence(stanza);
+      return;
+    }
+    if (stanza.name !== 'message') return;
+    const result = interpretLive(stanza, this.own, this.ctx.now());
+    if (result.refused) {
+      this.log('warn', 'ignored a forged carbon', { detail: result.refused });
+      return;
+    }
+    this.deliver(result);
+    const ask = result.answerReceipt;
+    if (ask) connection.send(out.deliveryReceipt(ask.to, ask.id, randomUUID())).catch(() => {});
+  }
+
+  private onPresence(stanza: Element): void {
+    const from = stanza.attrs.from?.split('/')[0]?.toLowerCase();
+    const type = stanza.attrs.type;
+    if (!from || from === this.own || (type && type !== 'unavailable')) return;
+    const status = stanza.getChildText('status') ?? undefined;
+    this.emit({ type: 'presence', address: from, available: type !== 'unavailable', ...(status ? { status } : {}) });
+  }
+
+  private interpretArchive(item: ArchiveItem): Interpretation {
+    return interpretArchived(item.forwarded, item.archiveId, this.own, this.ctx.now());
+  }
+
+  private deliver(result: Interpretation): void {
+    for (const event of result.events) {
+      if (event.type === 'message') {
+        const chat = this.chats.upsert(event.message.chat);
+        if (chat) this.emit({ type: 'chat', chat });
+      }
+      this.emit(event);
+    }
+  }
+
+  private applyRoster(query: Element | undefined): void {
+    for (const item of rosterItems(query)) {
+      if (item.removed) continue;
+      const chat = this.chats.upsert(item.jid, item.name ?? item.jid);
+      if (chat) this.emit({ type: 'chat', chat });
+    }
+  }
+
+  // ---- plumbing ----
+
+  private requireOnline(what: string): XmppConnection {
+    const connection = this.online;
+    if (!connection) throw new Error(`${this.own} is not connected to ${this.server}: cannot ${what} now.`);
+    return connection;
+  }
+
+  private remember(clientId: string, result: SendResult): void {
+    this.sent.set(clientId, result);
+    if (this.sent.size > SENT_MEMORY) {
+      const oldest = this.sent.keys().next().value;
+      if (oldest !== undefined) this.sent.delete(oldest);
+    }
+  }
+
+  private settleFirst(): void {
+    this.firstSettled?.();
+    this.firstSettled = null;
+  }
+
+  private setState(state: ConnectionState): void {
+    this.current = state;
+    this.emit({ type: 'state', state });
+  }
+
+  private emit(event: AdapterEvent): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(event);
+      } catch (err) {
+        this.log('error', 'an event listener threw', { event: event.type, error: String(err) });
+      }
+    }
+  }
+
+  private logFields(): Record<string, unknown> {
+    return { account: this.own, server: this.server };
+  }
+
+  private log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
+    this.ctx.log[level](msg, { ...this.logFields(), ...fields });
+  }
+}
