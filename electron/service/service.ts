@@ -157,14 +157,15 @@ export class SwitchboardService {
     }),
 
     addAccount: async (p) => {
-      const probe = createAdapter(
-        p.network,
-        { address: p.address, password: p.password },
-        { log: this.log, now: () => Date.now(), state: { get: () => undefined, set: () => undefined, delete: () => undefined } },
-        this.tuning,
-      );
       let address: string;
       try {
+        // An adapter that is never connected: only its rules for addresses are asked.
+        const probe = createAdapter(
+          p.network,
+          { address: p.address, password: p.password },
+          { log: this.log, now: () => Date.now(), state: { get: () => undefined, set: () => undefined, delete: () => undefined } },
+          this.tuning,
+        );
         address = probe.normalize(p.address);
       } catch (err) {
         throw new ServiceError('invalid-address', err instanceof Error ? err.message : 'That address is not valid.');

@@ -96,6 +96,10 @@ export class XmppConnection {
       }
     });
     entity.on('error', (err: unknown) => {
+      const streamError = err as { name?: string; condition?: string } | null;
+      if (streamError?.name === 'StreamError' && !this.closeReason) {
+        this.closeReason = `${params.domain} closed the stream (${streamError.condition ?? 'no reason given'})`;
+      }
       this.params.log.debug('xmpp connection error', { ...this.params.logFields, error: String(err) });
       this.failReady(err);
     });
@@ -131,6 +135,7 @@ export class XmppConnection {
   async close(): Promise<void> {
     this.closeReason = 'disconnected by the user';
     const done = this.closed;
+    await this.params.sm.sendFinalAck();
     this.entity.disconnect().catch(() => {});
     const timer = setTimeout(() => this.destroy(), 3_000);
     await done;

@@ -93,6 +93,22 @@ describe('reconnecting', () => {
     }
   });
 
+  it('notices a server that hangs (unanswered keepalive) and comes back when it recovers', async () => {
+    const carol = account(server, 'carol', 'carol-pw', { adapter: { keepaliveMs: 150, ackTimeoutMs: 300, loginTimeoutMs: 800 } });
+    try {
+      await online(carol);
+      await caughtUp(carol);
+      server.freeze();
+      const event = await carol.events.waitFor('reconnecting after the server hung', (e) => e.type === 'state' && e.state.kind === 'reconnecting', 3_000);
+      expect(event.type === 'state' && event.state.kind === 'reconnecting' && event.state.reason).toMatch(/did not acknowledge/);
+      server.thaw();
+      await carol.events.waitForState('online', 10_000);
+    } finally {
+      server.thaw();
+      await carol.adapter.disconnect();
+    }
+  });
+
   it('resumes the stream-management session after the link drops, and gets what arrived meanwhile', async () => {
     const link = await cuttableProxy(server.c2sPort);
     const alice = account(server, 'alice', 'alice-pw', { port: link.port });

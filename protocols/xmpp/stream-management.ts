@@ -25,6 +25,8 @@ interface Waiter {
 export interface StreamManagementOptions {
   /** How long an <r/> may stay unanswered before the connection counts as dead. */
   ackTimeoutMs: number;
+  /** An <r/> goes out this often while enabled, so a silently dead link is noticed. 0: never. */
+  keepaliveMs?: number;
   /** Called when the server has not answered an <r/> in time. */
   onDead(reason: string): void;
 }
@@ -42,6 +44,7 @@ export class StreamManagement {
   private negotiation: { resolve(el: Element): void; reject(err: Error): void } | null = null;
   private ackTimer: NodeJS.Timeout | null = null;
   private requestScheduled = false;
+  private keepalive: NodeJS.Timeout | null = null;
 
   constructor(private readonly options: StreamManagementOptions) {}
 
@@ -81,6 +84,8 @@ export class StreamManagement {
     this.counting = false;
     this.queue = [];
     this.clearAckTimer();
+    if (this.keepalive) clearInterval(this.keepalive);
+    this.keepalive = null;
     const error = new Error(reason);
     for (const waiter of this.waiters.values()) waiter.reject(error);
     this.waiters.clear();
@@ -146,6 +151,19 @@ export class StreamManagement {
     });
   }
 
+  /** The last <a/> before a clean close (XEP-0198 §4: RECOMMENDED), so the server knows what we got. */
+  async sendFinalAck(): Promise<void> {
+    if (!this.enabled || !this.entity) return;
+    await this.entity.send(xml('a', { xmlns: NS_SM, h: this.inbound })).catch(() => {});
+  }
+
+  private startKeepalive(): void {
+    const every = this.options.keepaliveMs ?? 0;
+    if (!every || this.keepalive) return;
+    this.keepalive = setInterval(() => this.requestAck(), every);
+    this.keepalive.unref();
+  }
+
   private negotiate(request: Element): Promise<Element> {
     const entity = this.entity;
     if (!entity) return Promise.reject(new Error('not connected'));
@@ -183,6 +201,7 @@ export class StreamManagement {
         this.enabled = true;
         this.inbound = 0;
         this.resumeId = element.attrs.resume === 'true' || element.attrs.resume === '1' ? (element.attrs.id ?? null) : null;
+        this.startKeepalive();
         this.settle(element, null);
         return;
       case 'resumed':
@@ -190,6 +209,7 @@ export class StreamManagement {
         // the caller resends them with the same ids, and receivers drop duplicates by id.
         this.enabled = true;
         this.startCounting(Number(element.attrs.h) || 0);
+        this.startKeepalive();
         this.settle(element, null);
         return;
       case 'failed':

@@ -24,6 +24,8 @@ export interface XmppAdapterOptions {
   loginTimeoutMs?: number;
   /** A server that leaves an ack request unanswered this long is considered gone. Default 30 s. */
   ackTimeoutMs?: number;
+  /** How often an idle connection is checked with an ack request. Default 60 s. */
+  keepaliveMs?: number;
 }
 
 export const XMPP_INFO: AdapterInfo = {
@@ -89,6 +91,7 @@ export class XmppAdapter implements ProtocolAdapter {
     this.archive = new Archive(this.own);
     this.sm = new StreamManagement({
       ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
+      keepaliveMs: options.keepaliveMs ?? 60_000,
       onDead: (reason) => this.connection?.destroy(reason),
     });
   }
