@@ -130,6 +130,46 @@ describe('the service with a real XMPP server', () => {
     await bob.stop();
   });
 
+  it('notifies only for chats that are neither open nor muted, and reads the open chat as messages arrive', async () => {
+    // Fresh users: an empty archive, so bob's catch-up on connect cannot race the live messages.
+    await prosody.register('carol', 'carol-pw');
+    await prosody.register('dave', 'dave-pw');
+    const alice = newService(profileDir());
+    const bob = newService(profileDir());
+    const aliceAccount = await addAccount(alice, 'carol');
+    await addAccount(bob, 'dave');
+    const chat = await call(alice, 'startChat', { accountId: aliceAccount, address: 'dave@localhost' });
+    const notified: string[] = [];
+    bob.onEvent((e) => {
+      if (e.type === 'notification') notified.push(e.body);
+    });
+    const arrived = (body: string) =>
+      waitFor(bob, (e): e is Extract<CoreEvent, { type: 'message' }> => e.type === 'message' && e.message.body === body);
+
+    let next = arrived('closed chat');
+    await call(alice, 'send', { chatId: chat.id, body: 'closed chat' });
+    const bobChatId = (await next).message.chatId;
+
+    const read = waitFor(alice, (e): e is Extract<CoreEvent, { type: 'messageUpdated' }> => e.type === 'messageUpdated' && e.message.body === 'open chat' && e.message.status === 'read');
+    await call(bob, 'openChat', { chatId: bobChatId });
+    next = arrived('open chat');
+    await call(alice, 'send', { chatId: chat.id, body: 'open chat' });
+    await next;
+    await read;
+    const open = await call(bob, 'getSnapshot', {});
+    expect(open.chats.find((c) => c.id === bobChatId)?.unreadCount, 'a message into the open chat is read at once').toBe(0);
+
+    await call(bob, 'closeChat', {});
+    await call(bob, 'setChatFlags', { chatId: bobChatId, muted: true });
+    next = arrived('muted chat');
+    await call(alice, 'send', { chatId: chat.id, body: 'muted chat' });
+    await next;
+
+    expect(notified).toEqual(['closed chat']);
+    await alice.stop();
+    await bob.stop();
+  });
+
   it('answers bad requests with an error instead of throwing', async () => {
     const service = newService(profileDir());
     expect(await service.call('nope', {})).toMatchObject({ ok: false, error: { code: 'invalid-request' } });

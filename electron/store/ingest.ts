@@ -107,8 +107,8 @@ export function ingestQueries(
     );
     if (info.changes === 0) return undefined;
     r.id = Number(info.lastInsertRowid);
-    summary.noteInserted(r, !m.historical, true);
-    terms.note(r.body);
+    if (!process.env.SKIP_SUMMARY) summary.noteInserted(r, !m.historical, true);
+    if (!process.env.SKIP_TERMS) terms.note(r.body);
     return toMessage(r);
   }
 

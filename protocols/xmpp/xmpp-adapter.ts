@@ -1,6 +1,6 @@
-// The XMPP adapter: one account's connection, kept up with backoff until disconnect(), and the
-// commands of ProtocolAdapter. Composition and login live in connection.ts, XEP-0198 in
-// stream-management.ts, stanza meaning in incoming.ts/outgoing.ts, the archive in archive.ts.
+// The XMPP adapter: the commands and events of ProtocolAdapter for one account. Staying connected
+// is connection-keeper.ts, composition and login connection.ts, XEP-0198 stream-management.ts,
+// stanza meaning incoming.ts/outgoing.ts, the archive archive.ts.
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import type {
@@ -9,10 +9,10 @@ import type {
 } from '../adapter.js';
 import { normalizeAddress, networkIdOf, stanzaIdOf } from './address.js';
 import { Archive, PAGE_SIZE, type ArchiveItem } from './archive.js';
-import { backoffDelay, DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
+import { DEFAULT_BACKOFF, type BackoffOptions } from './backoff.js';
 import { ChatDirectory, directChat, rosterItems } from './chats.js';
 import { XmppConnection } from './connection.js';
-import { classifyFailure } from './errors.js';
+import { ConnectionKeeper } from './connection-keeper.js';
 import { interpretArchived, interpretLive, type Interpretation } from './incoming.js';
 import { NS } from './namespaces.js';
 import * as out from './outgoing.js';
@@ -61,20 +61,12 @@ export class XmppAdapter implements ProtocolAdapter {
   private readonly domain: string;
   private readonly server: string;
   private readonly resource = `switchboard-${randomUUID().slice(0, 8)}`;
-  private readonly backoff: BackoffOptions;
   private readonly sm: StreamManagement;
   private readonly archive: Archive;
   private readonly chats = new ChatDirectory();
   private readonly inFlight = new Map<string, Promise<SendResult>>();
   private readonly sent = new Map<string, SendResult>();
-
-  private running = false;
-  private connection: XmppConnection | null = null;
-  private attempt: XmppConnection | null = null;
-  private online: XmppConnection | null = null;
-  private loop: Promise<void> | null = null;
-  private wake: (() => void) | null = null;
-  private firstSettled: (() => void) | null = null;
+  private readonly keeper: ConnectionKeeper;
 
   constructor(
     private readonly settings: AccountSettings,
@@ -87,13 +79,25 @@ export class XmppAdapter implements ProtocolAdapter {
     this.local = this.own.slice(0, at);
     this.domain = this.own.slice(at + 1);
     this.server = `${settings.host ?? this.domain}:${settings.port ?? 5222}`;
-    this.backoff = options.reconnect ?? DEFAULT_BACKOFF;
     this.archive = new Archive(this.own);
     this.sm = new StreamManagement({
       ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
       keepaliveMs: options.keepaliveMs ?? 60_000,
-      onDead: (reason) => this.connection?.destroy(reason),
+      onDead: (reason) => this.keeper.online?.destroy(reason),
     });
+    this.keeper = new ConnectionKeeper({
+      create: () => this.newConnection(),
+      online: (connection, session) => void this.afterOnline(connection, session.resumed),
+      lost: (reason) => this.sm.detach(reason),
+      gaveUp: () => this.sm.forget(),
+      setState: (state) => this.setState(state),
+      log: (level, msg, fields) => this.log(level, msg, fields),
+    }, options.reconnect ?? DEFAULT_BACKOFF, () => this.ctx.now(), this.server);
+  }
+
+  /** The logged-in connection, or null. */
+  private get online(): XmppConnection | null {
+    return this.keeper.online;
   }
 
   get state(): ConnectionState {
@@ -107,25 +111,11 @@ export class XmppAdapter implements ProtocolAdapter {
 
   /** Resolves once the first attempt has settled: online, reconnecting (retry scheduled) or offline. */
   async connect(): Promise<void> {
-    if (this.running) return;
-    this.running = true;
-    const settled = new Promise<void>((resolve) => (this.firstSettled = resolve));
-    this.loop = this.run();
-    await settled;
+    await this.keeper.start();
   }
 
   async disconnect(): Promise<void> {
-    const wasRunning = this.running;
-    this.running = false;
-    this.wake?.();
-    const connection = this.connection ?? this.attempt;
-    if (connection) {
-      if (this.online === connection) await connection.close();
-      else connection.destroy('disconnected by the user');
-    }
-    await this.loop;
-    this.loop = null;
-    this.sm.forget();
+    const wasRunning = await this.keeper.stop();
     if (wasRunning || this.current.kind !== 'offline') {
       this.setState({ kind: 'offline', reason: 'stopped', detail: 'Disconnected.' });
     }
@@ -205,59 +195,6 @@ export class XmppAdapter implements ProtocolAdapter {
 
   // ---- connection lifecycle ----
 
-  private async run(): Promise<void> {
-    let attempt = 0;
-    while (this.running) {
-      if (attempt === 0) this.setState({ kind: 'connecting' });
-      const connection = this.newConnection();
-      this.attempt = connection;
-      let retryReason: string;
-      try {
-        const session = await connection.open();
-        this.attempt = null;
-        if (!this.running) {
-          await connection.close();
-          break;
-        }
-        this.connection = connection;
-        this.online = connection;
-        attempt = 0;
-        this.log('info', session.resumed ? 'session resumed' : 'online');
-        this.setState({ kind: 'online' });
-        this.settleFirst();
-        void this.afterOnline(connection, session.resumed);
-        retryReason = await connection.closed;
-        this.online = null;
-        this.connection = null;
-        this.sm.detach(retryReason);
-        if (!this.running) break;
-        this.log('info', 'connection lost', { reason: retryReason });
-      } catch (err) {
-        this.attempt = null;
-        connection.destroy();
-        this.sm.detach('login failed');
-        if (!this.running) break;
-        const failure = classifyFailure(err, this.server);
-        if ('fatal' in failure) {
-          this.running = false;
-          this.sm.forget();
-          this.log('warn', 'login failed, not retrying', { reason: failure.fatal.reason, detail: failure.fatal.message });
-          this.setState({ kind: 'offline', reason: failure.fatal.reason, detail: failure.fatal.message });
-          this.settleFirst();
-          break;
-        }
-        retryReason = failure.retry;
-        this.log('info', 'connection attempt failed', { reason: retryReason });
-      }
-      attempt++;
-      const delay = backoffDelay(attempt, this.backoff);
-      this.setState({ kind: 'reconnecting', attempt, retryAt: this.ctx.now() + delay, reason: retryReason });
-      this.settleFirst();
-      await this.sleep(delay);
-    }
-    this.settleFirst();
-  }
-
   private newConnection(): XmppConnection {
     const connection = new XmppConnection({
       local: this.local,
@@ -289,44 +226,39 @@ export class XmppAdapter implements ProtocolAdapter {
     return connection;
   }
 
-  /** Roster, carbons and presence on a new session, then the archive catch-up. */
+  /**
+   * Roster, carbons, archive catch-up and initial presence on a new session, written in that order
+   * on the wire (see Archive.catchUp for why presence goes right after the first archive query).
+   * A resumed session still has its roster, carbons and presence: it only catches up.
+   */
   private async afterOnline(connection: XmppConnection, resumed: boolean): Promise<void> {
+    const failed = (what: string) => (err: unknown): void => {
+      if (this.online === connection) this.log('warn', `${what} failed`, { error: String(err) });
+    };
+    let presenceSent = resumed;
+    const sendPresence = (): void => {
+      if (presenceSent) return;
+      presenceSent = true;
+      connection.send(out.initialPresence()).catch(failed('sending presence'));
+    };
+    const setup: Array<Promise<unknown>> = [];
+    if (!resumed) {
+      setup.push(connection.iqCaller.request(out.rosterRequest())
+        .then((answer) => this.applyRoster(answer.getChild('query', NS.roster)), failed('loading the roster')));
+      setup.push(connection.iqCaller.request(out.enableCarbons()).catch(failed('enabling carbons')));
+    }
     try {
-      let rosterAnswer: Promise<Element> | null = null;
-      let carbonsAnswer: Promise<Element> | null = null;
-      if (!resumed) {
-        rosterAnswer = connection.iqCaller.request(out.rosterRequest());
-        carbonsAnswer = connection.iqCaller.request(out.enableCarbons());
-      }
-      const count = await this.archive.catchUp(
-        connection.iqCaller,
-        this.ctx.state,
-        (items) => {
-          for (const item of items) this.deliver(this.interpretArchive(item));
-        },
-        () => {
-          if (!resumed) connection.send(out.initialPresence()).catch(() => {});
-        },
-      );
-      if (rosterAnswer) this.applyRoster((await rosterAnswer).getChild('query', NS.roster));
-      if (carbonsAnswer) await carbonsAnswer;
+      const count = await this.archive.catchUp(connection.iqCaller, this.ctx.state, (items) => {
+        for (const item of items) this.deliver(this.interpretArchive(item));
+      }, sendPresence);
       this.log('info', 'caught up with the archive', { messages: count });
     } catch (err) {
-      if (this.online === connection) this.log('warn', 'setting up the session failed', { error: String(err) });
+      failed('the archive catch-up')(err);
+    } finally {
+      // Without a working archive the account must still become available.
+      sendPresence();
     }
-  }
-
-  private sleep(ms: number): Promise<void> {
-    return new Promise<void>((resolve) => {
-      const timer = setTimeout(done, ms);
-      function done(): void {
-        clearTimeout(timer);
-        resolve();
-      }
-      this.wake = done;
-    }).finally(() => {
-      this.wake = null;
-    });
+    await Promise.all(setup);
   }
 
   // ---- incoming ----
@@ -392,11 +324,6 @@ export class XmppAdapter implements ProtocolAdapter {
       const oldest = this.sent.keys().next().value;
       if (oldest !== undefined) this.sent.delete(oldest);
     }
-  }
-
-  private settleFirst(): void {
-    this.firstSettled?.();
-    this.firstSettled = null;
   }
 
   private setState(state: ConnectionState): void {
