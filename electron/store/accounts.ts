@@ -11,6 +11,9 @@ export function accountQueries(db: Database) {
   const list = db.prepare<[], RawAccount>('SELECT * FROM accounts ORDER BY created_at, id');
   // Chats cascade to messages; the FTS rows go with them through the delete trigger.
   const remove = db.prepare<[string]>('DELETE FROM accounts WHERE id = ?');
+  // The removed account's words must not stay behind in the search vocabulary. One pass over
+  // FTS5's term list: seconds at a million messages, acceptable for a rare, deliberate action.
+  const pruneTerms = db.prepare('DELETE FROM search_terms WHERE term NOT IN (SELECT term FROM messages_fts_terms)');
   const getState = db.prepare<[string, string], { value: string }>(
     'SELECT value FROM adapter_state WHERE account_id = ? AND key = ?',
   );
@@ -33,6 +36,7 @@ export function accountQueries(db: Database) {
     },
     removeAccount: db.transaction((id: string): void => {
       remove.run(id);
+      pruneTerms.run();
     }),
     getAdapterState(accountId: string, key: string): string | undefined {
       return getState.get(accountId, key)?.value;

@@ -84,7 +84,7 @@ describe('accounts', () => {
     for (const acc of [ACCOUNT.id, other.id]) {
       store.setAdapterState(acc, 'k', 'v');
       const c = store.upsertChat(acc, chatInfo('bob@x'), 1);
-      store.insertIncoming(acc, c.id, incoming('bob@x', { body: `shared word from ${acc}` }));
+      store.insertIncoming(acc, c.id, incoming('bob@x', { body: `shared word from ${acc} ${acc === ACCOUNT.id ? 'plumtree' : 'peartree'}` }));
       store.queueOutgoing({ chatId: c.id, clientId: `q-${acc}`, body: 'queued', now: 2 });
     }
     store.removeAccount(ACCOUNT.id);
@@ -103,6 +103,9 @@ describe('accounts', () => {
     // The FTS index lost the removed account's rows too (no dangling rowids).
     expect(count('SELECT count(*) AS n FROM messages_fts WHERE messages_fts MATCH \'"shared"\'')).toBe(1);
     db.prepare("INSERT INTO messages_fts (messages_fts) VALUES ('integrity-check')").run();
+    // Nor does the search vocabulary keep its words.
+    expect(count("SELECT count(*) AS n FROM search_terms WHERE term = 'plumtree'")).toBe(0);
+    expect(count("SELECT count(*) AS n FROM search_terms WHERE term = 'peartree'")).toBe(1);
     db.close();
     t.store = t.reopen();
   });

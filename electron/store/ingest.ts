@@ -6,10 +6,11 @@ import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
 import type { SearchTerms } from './search-terms';
 import type { MessageRow, MessageStatus } from './types';
 
+// chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status
 type InsertParams = [
   number,
   string,
-  string,
+  string | null,
   string | null,
   string,
   string | null,
@@ -107,8 +108,8 @@ export function ingestQueries(
     );
     if (info.changes === 0) return undefined;
     r.id = Number(info.lastInsertRowid);
-    if (!process.env.SKIP_SUMMARY) summary.noteInserted(r, !m.historical, true);
-    if (!process.env.SKIP_TERMS) terms.note(r.body);
+    summary.noteInserted(r, !m.historical, true);
+    terms.note(r.body);
     return toMessage(r);
   }
 

@@ -36,10 +36,11 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
     // A burst of messages across many chats dirties a page per chat in the timeline index and
     // many FTS pages per commit. With the default checkpoint every 1,000 pages (4 MiB), nearly
     // every batch paid a checkpoint and its fsync: 5,200 msg/s at 1M messages. Checkpointing
-    // every 16,384 pages (64 MiB of WAL) writes each hot page once per many batches; the size
-    // limit then shrinks the WAL file back after each checkpoint.
+    // every 16,384 pages (64 MiB of WAL) writes each hot page once per many batches. The size
+    // limit sits above that, so the WAL is reused rather than truncated and regrown every cycle,
+    // yet cannot stay bigger than 96 MiB after a long read kept it from resetting.
     db.pragma(`wal_autocheckpoint = ${Math.max(1000, Math.floor(options.walCheckpointPages ?? 16_384))}`);
-    db.pragma('journal_size_limit = 16777216');
+    db.pragma(`journal_size_limit = ${96 * 1024 * 1024}`);
     const schemaVersion = migrate(db, path);
 
     const summary = chatSummary(db);

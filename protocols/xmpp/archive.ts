@@ -61,6 +61,16 @@ export class Archive {
     return true;
   }
 
+  /**
+   * Moves the catch-up cursor past a message that arrived live, so the next catch-up does not fetch
+   * it again. Only call once this session's catch-up is complete: before that, moving the cursor
+   * would skip pages not fetched yet.
+   */
+  noteLive(stanza: Element, state: AdapterState): void {
+    const archiveId = stanza.getChildren('stanza-id', NS.stanzaId).find((s) => s.attrs.by?.toLowerCase() === this.own)?.attrs.id;
+    if (archiveId) state.set(STATE_KEY, archiveId);
+  }
+
   /** One page; `beforeAwait` runs right after the query is written (to order later stanzas after it). */
   async page(iq: IqCaller, query: Omit<ArchiveQuery, 'queryId'>, beforeAwait?: () => void): Promise<ArchivePage> {
     const queryId = randomUUID();

@@ -38,6 +38,10 @@ describe('archive catch-up (XEP-0313)', () => {
     expect(got.every((m) => m.historical && !m.fromMe && m.chat === 'alice@localhost')).toBe(true);
     expect(got.map((m) => m.networkId)).toEqual(['alice@localhost/offline-1', 'alice@localhost/offline-2', 'alice@localhost/offline-3']);
     expect(bobState.get('mam.last'), 'the archive cursor must be stored').toBeTruthy();
+    await alice.adapter.send('bob@localhost', { clientId: 'live-after-catch-up', body: 'live now' });
+    await alice.events.waitFor('a receipt for the live message', (e) => e.type === 'receipt' && e.targetNetworkIds.includes('alice@localhost/live-after-catch-up'));
+    const receiptsForArchived = alice.events.events.filter((e) => e.type === 'receipt' && e.targetNetworkIds.some((id) => id.includes('/offline-')));
+    expect(receiptsForArchived, 'archived messages must not be answered with receipts').toEqual([]);
     await second.adapter.disconnect();
 
     const third = account(server, 'bob', 'bob-pw', { state: bobState });
@@ -45,6 +49,22 @@ describe('archive catch-up (XEP-0313)', () => {
     await caughtUp(third);
     expect(third.events.messages(), 'a second catch-up must not repeat anything').toEqual([]);
     await third.adapter.disconnect();
+  });
+
+  it('delivers live (not as history) a message sent the moment the receiver reports online', async () => {
+    // 'online' comes only once the server has processed bob's presence; a message sent earlier
+    // would go to the archive and arrive through the catch-up, marked historical (no notification).
+    const bobState = memoryState();
+    for (let round = 0; round < 8; round++) {
+      const bob = account(server, 'bob', 'bob-pw', { state: bobState });
+      await bob.adapter.connect();
+      expect(bob.adapter.state.kind).toBe('online');
+      await alice.adapter.send('bob@localhost', { clientId: `instant-${round}`, body: `instant ${round}` });
+      const got = await bob.events.waitFor(`instant ${round}`, (e) => e.type === 'message' && e.message.body === `instant ${round}`);
+      expect(got.type === 'message' && got.message.historical, `round ${round}: the message came through the archive, not live`).toBe(false);
+      await caughtUp(bob);
+      await bob.adapter.disconnect();
+    }
   });
 
   it('includes own messages from the archive as fromMe with their clientId', async () => {

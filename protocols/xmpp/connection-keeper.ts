@@ -9,8 +9,12 @@ import { classifyFailure } from './errors.js';
 export interface KeeperHooks {
   /** A new connection with the adapter's handlers attached. */
   create(): XmppConnection;
-  /** The connection is logged in; the state is already 'online'. */
-  online(connection: XmppConnection, session: Session): void;
+  /**
+   * The connection is logged in: make the account available. Resolves when others' messages will
+   * arrive live (initial presence processed); only then does the state become 'online'. Work that
+   * may go on afterwards (the archive catch-up) keeps running in the background.
+   */
+  prepare(connection: XmppConnection, session: Session): Promise<void>;
   /** The connection (online or still logging in) is gone. */
   lost(reason: string): void;
   /** No more attempts will be made (fatal failure or stop). */
@@ -34,9 +38,14 @@ export class ConnectionKeeper {
     private readonly server: string,
   ) {}
 
-  /** The logged-in connection, or null. */
+  /** The connection that is online, or null. */
   get online(): XmppConnection | null {
     return this.isOnline ? this.current : null;
+  }
+
+  /** Drops the current connection (online or logging in), e.g. when the server stopped answering. */
+  drop(reason: string): void {
+    this.current?.destroy(reason);
   }
 
   /** Starts; resolves once the first attempt has settled (online, retry scheduled, or given up). */
@@ -64,6 +73,22 @@ export class ConnectionKeeper {
   }
 
   private async run(): Promise<void> {
+    try {
+      await this.keepConnected();
+    } catch (err) {
+      // A bug, not a network condition: say so instead of leaving a silent, dead account.
+      this.running = false;
+      this.hooks.log('warn', 'the connection loop failed', { error: String(err) });
+      this.hooks.setState({ kind: 'offline', reason: 'protocol-error', detail: `Internal error: ${String(err)}` });
+    } finally {
+      this.isOnline = false;
+      this.current = null;
+      this.hooks.gaveUp();
+      this.settleFirst();
+    }
+  }
+
+  private async keepConnected(): Promise<void> {
     let attempt = 0;
     while (this.running) {
       if (attempt === 0) this.hooks.setState({ kind: 'connecting' });
@@ -76,12 +101,15 @@ export class ConnectionKeeper {
           await connection.close();
           break;
         }
-        attempt = 0;
-        this.isOnline = true;
-        this.hooks.log('info', session.resumed ? 'session resumed' : 'online');
-        this.hooks.setState({ kind: 'online' });
-        this.settleFirst();
-        this.hooks.online(connection, session);
+        const prepared = this.hooks.prepare(connection, session).then(() => true);
+        const available = await Promise.race([prepared, connection.closed.then(() => false)]);
+        if (available && this.running) {
+          attempt = 0;
+          this.isOnline = true;
+          this.hooks.log('info', session.resumed ? 'session resumed' : 'online');
+          this.hooks.setState({ kind: 'online' });
+          this.settleFirst();
+        }
         retryReason = await connection.closed;
         this.isOnline = false;
         this.current = null;
@@ -109,10 +137,6 @@ export class ConnectionKeeper {
       this.settleFirst();
       await this.sleep(delay);
     }
-    this.isOnline = false;
-    this.current = null;
-    this.hooks.gaveUp();
-    this.settleFirst();
   }
 
   private sleep(ms: number): Promise<void> {

@@ -61,11 +61,15 @@ export class XmppConnection {
   private rawSocket: net.Socket | null = null;
   private tlsSocket: tls.TLSSocket | null = null;
   private closeReason: string | null = null;
+  /** Set once input was refused: nothing more reaches the parser. */
+  private refused = false;
   private ready: { resolve(s: Session): void; reject(err: unknown): void } | null = null;
   private resolveClosed: (reason: string) => void = () => {};
+  private ended = false;
 
   constructor(private readonly params: ConnectionParams) {
     this.closed = new Promise((resolve) => (this.resolveClosed = resolve));
+    void this.closed.then(() => (this.ended = true));
     const entity = new Client({ domain: params.domain, lang: 'en', timeout: 5_000 });
     this.entity = entity;
     tcp({ entity });
@@ -109,6 +113,11 @@ export class XmppConnection {
       this.resolveClosed(reason);
     });
     params.sm.attach(entity);
+  }
+
+  /** True once the connection has ended. */
+  get isClosed(): boolean {
+    return this.ended;
   }
 
   /** Opens the socket and the stream, negotiates TLS, SASL, binding and stream management. */
@@ -157,7 +166,7 @@ export class XmppConnection {
   }
 
   private onData(data: Buffer | string): void {
-    if (this.closeReason) return;
+    if (this.refused) return;
     const result = this.guard.push(data);
     if (!result.ok) {
       this.refuseInput(result.violation);
@@ -165,7 +174,7 @@ export class XmppConnection {
     }
     if (!result.text) return;
     try {
-      this.parser()?.write(result.text);
+      this.entity.parser?.write(result.text);
     } catch (err) {
       // ltx throws (rather than emitting 'error') on an undefined entity such as &foo; and the
       // throw would escape the socket's 'data' handler and take the whole process down.
@@ -173,12 +182,8 @@ export class XmppConnection {
     }
   }
 
-  private parser(): { write(text: string): void } | null {
-    // Client#parser is not part of the declared surface; it is the ltx-based @xmpp/xml Parser.
-    return (this.entity as unknown as { parser: { write(text: string): void } | null }).parser;
-  }
-
   private refuseInput(violation: string, condition: 'policy-violation' | 'not-well-formed' = 'policy-violation'): void {
+    this.refused = true;
     this.closeReason = `${this.params.domain} sent ${violation}; the connection was closed (${condition})`;
     this.params.log.warn('refused hostile XML input', { ...this.params.logFields, violation });
     const error = `<stream:error><${condition} xmlns='${NS_STREAMS}'/></stream:error></stream:stream>`;

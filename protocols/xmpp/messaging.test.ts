@@ -13,7 +13,7 @@ let bob: TestAccount;
 beforeAll(async () => {
   server = await startProsody();
   await Promise.all([server.register('alice', 'alice-pw'), server.register('bob', 'bob-pw')]);
-  alice = account(server, 'alice', 'alice-pw');
+  alice = account(server, 'alice', 'alice-pw', { adapter: { resource: 'laptop' } });
   alicePhone = account(server, 'alice', 'alice-pw');
   bob = account(server, 'bob', 'bob-pw');
   await Promise.all([online(alice), online(alicePhone), online(bob)]);
@@ -153,6 +153,19 @@ describe('XMPP adapter against Prosody', () => {
     expect(untrusting.adapter.state).toMatchObject({ kind: 'offline', reason: 'tls-failure' });
     await sleep(300);
     expect(untrusting.events.states().map((s) => s.kind)).toEqual(['connecting', 'offline']);
+  });
+
+  it('ignores a roster push that does not come from alice’s own account', async () => {
+    const raw = await rawClient(server, 'bob', 'bob-pw');
+    try {
+      const answer = raw.iqCaller.request(xml('iq', { type: 'set', to: 'alice@localhost/laptop' }, xml('query', { xmlns: 'jabber:iq:roster' },
+        xml('item', { jid: 'eve@localhost', name: 'Trust me' }))));
+      await expect(answer, 'the forged roster push must be refused').rejects.toThrow();
+      expect(alice.ctx.lines.some((l) => l.msg === 'ignored a roster push from another entity'), 'the adapter itself must have refused it').toBe(true);
+      expect(alice.events.events.some((e) => e.type === 'chat' && e.chat.address === 'eve@localhost')).toBe(false);
+    } finally {
+      await raw.close();
+    }
   });
 
   it('announces roster contacts as chats, with their names', async () => {

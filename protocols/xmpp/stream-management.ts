@@ -127,7 +127,14 @@ export class StreamManagement {
       return;
     }
     const acknowledged = new Promise<void>((resolve, reject) => this.waiters.set(stanza, { resolve, reject }));
-    await entity.send(stanza);
+    // If the write itself fails, detach() rejects this later with nobody listening.
+    acknowledged.catch(() => {});
+    try {
+      await entity.send(stanza);
+    } catch (err) {
+      this.waiters.delete(stanza);
+      throw err;
+    }
     this.requestAck();
     await acknowledged;
   }

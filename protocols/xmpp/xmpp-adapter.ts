@@ -26,6 +26,8 @@ export interface XmppAdapterOptions {
   ackTimeoutMs?: number;
   /** How often an idle connection is checked with an ack request. Default 60 s. */
   keepaliveMs?: number;
+  /** The XMPP resource of this device. Default: switchboard-<random>. */
+  resource?: string;
 }
 
 export const XMPP_INFO: AdapterInfo = {
@@ -60,13 +62,15 @@ export class XmppAdapter implements ProtocolAdapter {
   private readonly local: string;
   private readonly domain: string;
   private readonly server: string;
-  private readonly resource = `switchboard-${randomUUID().slice(0, 8)}`;
+  private readonly resource: string;
   private readonly sm: StreamManagement;
   private readonly archive: Archive;
   private readonly chats = new ChatDirectory();
   private readonly inFlight = new Map<string, Promise<SendResult>>();
   private readonly sent = new Map<string, SendResult>();
   private readonly keeper: ConnectionKeeper;
+  /** The connection whose archive catch-up has completed (live messages then move the cursor). */
+  private caughtUpOn: XmppConnection | null = null;
 
   constructor(
     private readonly settings: AccountSettings,
@@ -79,15 +83,16 @@ export class XmppAdapter implements ProtocolAdapter {
     this.local = this.own.slice(0, at);
     this.domain = this.own.slice(at + 1);
     this.server = `${settings.host ?? this.domain}:${settings.port ?? 5222}`;
+    this.resource = options.resource ?? `switchboard-${randomUUID().slice(0, 8)}`;
     this.archive = new Archive(this.own);
     this.sm = new StreamManagement({
       ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
       keepaliveMs: options.keepaliveMs ?? 60_000,
-      onDead: (reason) => this.keeper.online?.destroy(reason),
+      onDead: (reason) => this.keeper.drop(reason),
     });
     this.keeper = new ConnectionKeeper({
       create: () => this.newConnection(),
-      online: (connection, session) => void this.afterOnline(connection, session.resumed),
+      prepare: (connection, session) => this.startSession(connection, session.resumed),
       lost: (reason) => this.sm.detach(reason),
       gaveUp: () => this.sm.forget(),
       setState: (state) => this.setState(state),
@@ -137,7 +142,12 @@ export class XmppAdapter implements ProtocolAdapter {
     if (done) return Promise.resolve(done);
     const pending = this.inFlight.get(message.clientId);
     if (pending) return pending;
-    const to = normalizeAddress(chat);
+    let to: string;
+    try {
+      to = normalizeAddress(chat);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     const connection = this.online;
     if (!connection || this.current.kind !== 'online') {
       return Promise.reject(new Error(`${this.own} is not connected to ${this.server}; the message stays queued and is sent after reconnecting.`));
@@ -229,36 +239,35 @@ export class XmppAdapter implements ProtocolAdapter {
   /**
    * Roster, carbons, archive catch-up and initial presence on a new session, written in that order
    * on the wire (see Archive.catchUp for why presence goes right after the first archive query).
+   * Resolves once the server has acknowledged the presence: from then on others' messages arrive
+   * live, so the account may be called online (a message sent to it earlier lands in the archive
+   * and comes through the catch-up, marked historical). The catch-up goes on in the background.
    * A resumed session still has its roster, carbons and presence: it only catches up.
    */
-  private async afterOnline(connection: XmppConnection, resumed: boolean): Promise<void> {
+  private async startSession(connection: XmppConnection, resumed: boolean): Promise<void> {
     const failed = (what: string) => (err: unknown): void => {
-      if (this.online === connection) this.log('warn', `${what} failed`, { error: String(err) });
+      if (!connection.isClosed) this.log('warn', `${what} failed`, { error: String(err) });
     };
-    let presenceSent = resumed;
-    const sendPresence = (): void => {
-      if (presenceSent) return;
-      presenceSent = true;
-      connection.send(out.initialPresence()).catch(failed('sending presence'));
+    let available: Promise<void> | null = resumed ? Promise.resolve() : null;
+    const sendPresence = (): Promise<void> => {
+      available ??= this.sm.sendAcknowledged(out.initialPresence()).catch(failed('sending presence'));
+      return available;
     };
-    const setup: Array<Promise<unknown>> = [];
     if (!resumed) {
-      setup.push(connection.iqCaller.request(out.rosterRequest())
-        .then((answer) => this.applyRoster(answer.getChild('query', NS.roster)), failed('loading the roster')));
-      setup.push(connection.iqCaller.request(out.enableCarbons()).catch(failed('enabling carbons')));
+      connection.iqCaller.request(out.rosterRequest())
+        .then((answer) => this.applyRoster(answer.getChild('query', NS.roster))).catch(failed('loading the roster'));
+      connection.iqCaller.request(out.enableCarbons()).catch(failed('enabling carbons'));
     }
-    try {
-      const count = await this.archive.catchUp(connection.iqCaller, this.ctx.state, (items) => {
-        for (const item of items) this.deliver(this.interpretArchive(item));
-      }, sendPresence);
+    this.archive.catchUp(connection.iqCaller, this.ctx.state, (items) => {
+      for (const item of items) this.deliver(this.interpretArchive(item));
+    }, () => void sendPresence()).then((count) => {
+      this.caughtUpOn = connection;
       this.log('info', 'caught up with the archive', { messages: count });
-    } catch (err) {
-      failed('the archive catch-up')(err);
-    } finally {
+    }).catch(failed('the archive catch-up')).finally(() => {
       // Without a working archive the account must still become available.
-      sendPresence();
-    }
-    await Promise.all(setup);
+      void sendPresence();
+    });
+    await sendPresence();
   }
 
   // ---- incoming ----
@@ -276,6 +285,7 @@ export class XmppAdapter implements ProtocolAdapter {
       return;
     }
     this.deliver(result);
+    if (this.caughtUpOn === connection) this.archive.noteLive(stanza, this.ctx.state);
     const ask = result.answerReceipt;
     if (ask) connection.send(out.deliveryReceipt(ask.to, ask.id, randomUUID())).catch(() => {});
   }

@@ -26,11 +26,6 @@ declare module '@xmpp/xml' {
   export default xml;
 }
 
-declare module '@xmpp/events' {
-  import type { EventEmitter } from 'node:events';
-  export function promise<T = unknown>(target: EventEmitter, event: string, rejectEvent?: string | null, timeout?: number): Promise<T>;
-}
-
 declare module '@xmpp/client-core' {
   import type { EventEmitter } from 'node:events';
   import type { Element } from '@xmpp/xml';
@@ -57,6 +52,8 @@ declare module '@xmpp/client-core' {
     socket: XmppSocket | null;
     options: { domain: string; lang?: string; service?: string };
     transports: unknown[];
+    /** The ltx-based @xmpp/xml Parser of the current stream, null between streams. */
+    parser: { write(text: string): void } | null;
     root: Element | null;
     isSecure(): boolean;
     connect(service: string): Promise<void>;
@@ -145,25 +142,4 @@ declare module '@xmpp/iq/callee.js' {
     set(ns: string, name: string, handler: IqHandler): void;
   }
   export default function iqCallee(args: { middleware: Middleware; entity: Client }): IqCallee;
-}
-
-declare module 'saslmechanisms' {
-  export default class SASLFactory {
-    use(mech: unknown): this;
-  }
-}
-
-declare module '@xmpp/sasl-scram-sha-1' {
-  import type SASLFactory from 'saslmechanisms';
-  export default function scramSha1(factory: SASLFactory): void;
-}
-
-declare module '@xmpp/sasl' {
-  import type { StreamFeatures } from '@xmpp/stream-features';
-  import type SASLFactory from 'saslmechanisms';
-  type Authenticate = (credentials: { username: string; password: string }, mechanism: string) => Promise<void>;
-  export default function sasl(
-    args: { streamFeatures: StreamFeatures; saslFactory: SASLFactory },
-    onAuthenticate: (authenticate: Authenticate, mechanisms: string[]) => Promise<void>,
-  ): void;
 }

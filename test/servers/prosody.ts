@@ -194,7 +194,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     child = proc;
     running.add(proc);
     proc.once('exit', () => { running.delete(proc); if (child === proc) child = null; });
-    if (proc.pid !== undefined) startWatchdog(proc.pid);
+    if (proc.pid !== undefined) startWatchdog(proc.pid, dir);
 
     const deadline = Date.now() + START_TIMEOUT_MS;
     while (Date.now() < deadline) {
@@ -223,7 +223,12 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     child = null;
   }
 
-  await start();
+  try {
+    await start();
+  } catch (err) {
+    await rm(dir, { recursive: true, force: true });
+    throw err;
+  }
 
   return {
     domain: DOMAIN,
@@ -256,10 +261,13 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   };
 }
 
-/** Kills the server if this test process dies without running its exit hooks (e.g. SIGKILL). */
-function startWatchdog(serverPid: number): void {
-  const script = `while kill -0 ${process.pid} 2>/dev/null && kill -0 ${serverPid} 2>/dev/null; do sleep 1; done; ` +
-    `kill -0 ${process.pid} 2>/dev/null || kill -9 ${serverPid} 2>/dev/null; exit 0`;
-  const watchdog = spawn('sh', ['-c', script], { detached: true, stdio: 'ignore' });
+/**
+ * Kills the server and removes its temp dir if this test process dies without running its exit
+ * hooks (e.g. SIGKILL). Polls once a second; ends by itself when the server stops first.
+ */
+function startWatchdog(serverPid: number, dir: string): void {
+  const script = 'while kill -0 "$1" 2>/dev/null && kill -0 "$2" 2>/dev/null; do sleep 1; done; ' +
+    'if ! kill -0 "$1" 2>/dev/null; then kill -9 "$2" 2>/dev/null; rm -rf "$3"; fi; exit 0';
+  const watchdog = spawn('sh', ['-c', script, 'watchdog', String(process.pid), String(serverPid), dir], { detached: true, stdio: 'ignore' });
   watchdog.unref();
 }
