@@ -3,14 +3,18 @@
 // prefix query. See migrations/001-initial.ts for the numbers.
 import type { Database } from 'better-sqlite3';
 
-// A close copy of FTS5's tokenizer `unicode61 remove_diacritics 2`: letters, digits and private-use
-// characters make tokens, case and diacritics are folded. Where the two disagree (rare scripts),
-// the typed word is still searched as a whole term; only its expansion can miss a term.
-const TOKEN = /[\p{L}\p{N}\p{Co}]+/gu;
-const MARKS = /\p{M}/gu;
+// A close copy of FTS5's tokenizer `unicode61 remove_diacritics 2` as SQLite 3.53 runs it
+// (checked against fts5vocab): letters, digits, marks and private-use characters make tokens, and
+// so does anything outside the BMP (emoji); other symbols and punctuation separate. Case is
+// folded, and diacritics only on Latin letters ("café" → "cafe", but Greek "έ" stays). Where the
+// two still disagree (rare scripts), the typed word is searched as a whole term all the same;
+// only its expansion can miss a term.
+const TOKEN = /(?:[\p{L}\p{N}\p{M}\p{Co}]|[^\u0000-\uFFFF])+/gu;
+const LATIN_DIACRITICS = /(\p{Script=Latin})\p{M}+/gu;
 
 export function tokenize(text: string): string[] {
-  return text.normalize('NFD').replace(MARKS, '').toLowerCase().match(TOKEN) ?? [];
+  const folded = text.normalize('NFD').replace(LATIN_DIACRITICS, '$1').normalize('NFC').toLowerCase();
+  return folded.match(TOKEN) ?? [];
 }
 
 /** Shortest typed token that is expanded; one letter would match half the vocabulary. */

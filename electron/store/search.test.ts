@@ -1,5 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { toFtsQuery } from './search';
+import { tokenize } from './search-terms';
 import { ACCOUNT, incoming, storeWithChat, type TempStore } from './test-helpers';
 import type { ChatRow, Store } from './types';
 
@@ -48,6 +49,16 @@ describe('search', () => {
       expect(store.search(q, 10), JSON.stringify(q)).toEqual([]);
       expect(toFtsQuery(q)).toBeNull();
     }
+  });
+
+  it('expands words the way FTS5 tokenizes them: Latin accents folded, Greek kept, emoji kept', () => {
+    add('Ωμέγα and crème brûlée 🙂🙂 party');
+    const found = (q: string) => store.search(q, 10).length;
+    expect(found('ωμέ')).toBe(1);
+    expect(found('creme bru')).toBe(1);
+    expect(found('CRÈME brû')).toBe(1);
+    expect(found('🙂🙂')).toBe(1);
+    expect(tokenize('Ωμέγα crème-brûlée x€y 🙂')).toEqual(['ωμέγα', 'creme', 'brulee', 'x', 'y', '🙂']);
   });
 
   it('treats operators and column filters as plain words', () => {

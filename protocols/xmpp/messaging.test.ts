@@ -73,6 +73,25 @@ describe('XMPP adapter against Prosody', () => {
       e.type === 'receipt' && e.status === 'read' && e.targetNetworkIds.includes('alice@localhost/msg-receipt'));
   });
 
+  it('resolves send() before any receipt for that message can arrive', async () => {
+    // The service records the networkId when send() resolves; a receipt arriving earlier would
+    // find nothing to update. Bob reads every message the moment it arrives.
+    const stopReading = bob.adapter.onEvent((e) => {
+      if (e.type === 'message' && e.message.body.startsWith('race ')) void bob.adapter.markRead(e.message.chat, e.message.networkId);
+    });
+    try {
+      for (let i = 0; i < 30; i++) {
+        const id = `alice@localhost/race-${i}`;
+        const early = () => alice.events.events.filter((e) => e.type === 'receipt' && e.targetNetworkIds.includes(id)).length;
+        await alice.adapter.send('bob@localhost', { clientId: `race-${i}`, body: `race ${i}` });
+        expect(early(), `a receipt for message ${i} arrived before the server acknowledged it`).toBe(0);
+      }
+      await alice.events.waitFor('the last read receipt', (e) => e.type === 'receipt' && e.status === 'read' && e.targetNetworkIds.includes('alice@localhost/race-29'));
+    } finally {
+      stopReading();
+    }
+  });
+
   it('shows typing both ways', async () => {
     await bob.adapter.setTyping('alice@localhost', 'composing');
     await alice.events.waitFor('bob composing', (e) => e.type === 'typing' && e.from === 'bob@localhost' && e.state === 'composing');
