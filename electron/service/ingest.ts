@@ -5,6 +5,7 @@ import type { AdapterEvent, ChatInfo, IncomingMessage, Logger } from '../../prot
 import type { CoreEvent } from '../api/contract';
 import type { ChatRow, Store } from '../store/types';
 import type { AccountHost } from './accountHost';
+import type { EarlyReceipts } from './earlyReceipts';
 import type { Outbox } from './outbox';
 import { chatView, messageView } from './views';
 
@@ -12,6 +13,7 @@ export interface IngestDeps {
   store: Store;
   accounts: AccountHost;
   outbox: Outbox;
+  earlyReceipts: EarlyReceipts;
   emit(event: CoreEvent): void;
   emitAccount(accountId: string): void;
   /** The chat the user has open, whose incoming messages are read as they arrive. */
@@ -59,11 +61,14 @@ export class Ingest {
       case 'message':
         this.message(accountId, event.message);
         return;
-      case 'receipt':
-        for (const row of store.applyReceipt(accountId, event.targetNetworkIds, event.status)) {
-          emit({ type: 'messageUpdated', message: messageView(row) });
-        }
+      case 'receipt': {
+        const changed = store.applyReceipt(accountId, event.targetNetworkIds, event.status);
+        for (const row of changed) emit({ type: 'messageUpdated', message: messageView(row) });
+        const matched = new Set(changed.map((row) => row.networkId));
+        const unmatched = event.targetNetworkIds.filter((id) => !matched.has(id));
+        if (unmatched.length) this.deps.earlyReceipts.remember(accountId, unmatched, event.status, Date.now());
         return;
+      }
       case 'edit': {
         const row = store.applyEdit(accountId, event.targetNetworkId, event.body, event.at);
         if (row) this.emitUpdated(row.chatId, row.id);

@@ -5,11 +5,13 @@
 
 import type { Logger, ProtocolAdapter } from '../../protocols/adapter';
 import type { MessageRow, Store } from '../store/types';
+import type { EarlyReceipts } from './earlyReceipts';
 
 export interface OutboxDeps {
   store: Store;
   adapterFor(accountId: string): ProtocolAdapter | undefined;
   onUpdated(row: MessageRow): void;
+  earlyReceipts: EarlyReceipts;
   log: Logger;
 }
 
@@ -62,6 +64,8 @@ export class Outbox {
       try {
         const result = await adapter.send(chat.address, { clientId: row.clientId, body: row.body });
         this.deps.onUpdated(store.markSent(row.id, result.networkId, result.sentAt));
+        const early = this.deps.earlyReceipts.take(accountId, result.networkId, Date.now());
+        if (early) for (const updated of store.applyReceipt(accountId, [result.networkId], early)) this.deps.onUpdated(updated);
         return true;
       } catch (err) {
         lastError = err instanceof Error ? err.message : String(err);

@@ -18,6 +18,7 @@ import { openStore } from '../store/store';
 import type { Store } from '../store/types';
 import { AccountHost, type StoredSettings } from './accountHost';
 import { CoreEvents } from './coreEvents';
+import { EarlyReceipts } from './earlyReceipts';
 import { Ingest } from './ingest';
 import { createLogger } from './logger';
 import { createAdapter, type AdapterTuning } from './networks';
@@ -69,8 +70,10 @@ export class SwitchboardService {
       ...(options.trustedCa ? { trustedCa: options.trustedCa } : {}),
       onEvent: (accountId, event) => this.ingest.handle(accountId, event),
     });
+    const earlyReceipts = new EarlyReceipts();
     this.outbox = new Outbox({
       store: this.store,
+      earlyReceipts,
       adapterFor: (id) => this.accounts.adapter(id),
       onUpdated: (row) => this.emit({ type: 'messageUpdated', message: messageView(row) }),
       log: this.log,
@@ -79,6 +82,7 @@ export class SwitchboardService {
       store: this.store,
       accounts: this.accounts,
       outbox: this.outbox,
+      earlyReceipts,
       emit: (event) => this.emit(event),
       emitAccount: (id) => this.emitAccount(id),
       activeChatId: () => this.activeChatId,
