@@ -95,7 +95,14 @@ export type AdapterEvent =
       at: number;
     }
   | { type: 'typing'; chat: string; from: string; state: 'composing' | 'paused' | 'active' }
-  | { type: 'presence'; address: string; available: boolean; status?: string };
+  | { type: 'presence'; address: string; available: boolean; status?: string }
+  /** End-to-end networks: a contact's identity key appeared for the first time or changed. */
+  | { type: 'identity'; chat: string; change: 'first-seen' | 'changed'; at: number }
+  /**
+   * End-to-end networks: a message arrived that could not be decrypted. The adapter has already
+   * asked the sender's device to resend it through a fresh session.
+   */
+  | { type: 'undecryptable'; chat: string; networkId: string; sender: string; sentAt: number; reason: string };
 
 export interface OutgoingMessage {
   /** Chosen by the service; sending the same clientId twice must not make two messages. */
@@ -132,6 +139,17 @@ export interface AdapterContext {
   log: Logger;
   state: AdapterState;
   now(): number;
+  /**
+   * Whether the user accepted this chat (a first message from someone new is a request). Until
+   * then an adapter sends no delivery or read receipts and no typing to it. Absent: all accepted.
+   */
+  isAccepted?(chat: string): boolean;
+}
+
+/** A contact's safety number: the 60 digits both sides compare, and the bytes of a scannable code. */
+export interface SafetyNumber {
+  digits: string;
+  scannable: Uint8Array;
 }
 
 export interface AccountSettings {
@@ -143,6 +161,8 @@ export interface AccountSettings {
   port?: number;
   /** Extra trusted CA certificates (PEM), for private servers with their own CA. */
   trustedCa?: string;
+  /** Optional SOCKS5 proxy between the app and the server (gatekeepers allow one for interop). */
+  proxy?: { host: string; port: number; username?: string; password?: string };
 }
 
 export type AdapterListener = (event: AdapterEvent) => void;
@@ -163,4 +183,8 @@ export interface ProtocolAdapter {
   /** Tells the sender the user has seen messages up to and including this one. */
   markRead(chat: string, upToNetworkId: string): Promise<void>;
   setTyping(chat: string, state: 'composing' | 'paused' | 'active'): Promise<void>;
+  /** End-to-end networks only: the safety number with this contact, for verification. */
+  safetyNumber?(chat: string): Promise<SafetyNumber>;
+  /** The user's own address on this network, as others reach it (shown as "Your interop address"). */
+  ownAddress?(): string;
 }
