@@ -18,6 +18,7 @@ import type { IncomingMessage } from '../protocols/adapter';
 import { openStore } from '../electron/store/store';
 import type { TimelineCursor } from '../electron/store/types';
 import { ACCOUNT_ID, bodyMaker, generate, rng } from './generate';
+import { serviceFigures, type Figure } from './serviceFigures';
 import { COMMON_WORD, RARE_WORD } from './words';
 
 const env = (name: string, fallback: number): number => Number(process.env[name] ?? fallback);
@@ -28,15 +29,6 @@ const INGEST = env('BENCH_INGEST', 100_000);
 const INGEST_RUNS = 3;
 const INGEST_BATCH = env('BENCH_INGEST_BATCH', 1_000);
 const WARMUP = 10;
-
-interface Figure {
-  name: string;
-  unit: 'ms' | 'msg/s';
-  median: number;
-  p99: number;
-  baselineMedian: number | null;
-  ratio: number | null;
-}
 
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
@@ -73,7 +65,8 @@ function msFigure(name: string, store: number[], baseline: number[] | null): Fig
 }
 
 const dir = mkdtempSync(join(tmpdir(), 'switchboard-bench-'));
-const path = join(dir, 'bench.sqlite');
+// Named like a profile's database, so the service figures can open the folder as a profile.
+const path = join(dir, 'switchboard.sqlite');
 try {
   log(`generating ${MESSAGES.toLocaleString('en')} messages in ${CHATS} chats in ${path}`);
   const gen = generate(path, MESSAGES, CHATS);
@@ -227,6 +220,19 @@ try {
   for (const batch of new Set([INGEST_BATCH, 10_000])) figures.push(ingestFigure(batch));
 
   store.close();
+  figures.push(
+    ...(await serviceFigures(dir, raw, { big, typical }, {
+      runs: RUNS,
+      warmup: WARMUP,
+      ingest: INGEST,
+      ingestRuns: INGEST_RUNS,
+      log,
+      time,
+      msFigure,
+      quantile,
+      round,
+    })),
+  );
   raw.close();
   process.stdout.write(`${JSON.stringify({ generatedIn_s: round(gen.seconds), figures }, null, 2)}\n`);
 } finally {

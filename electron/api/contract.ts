@@ -90,6 +90,7 @@ const MAX_BODY = 64 * 1024;
 /** Parameters of every request, validated by the core before it acts. */
 export const requestSchemas = {
   getSnapshot: z.object({}),
+  listChats: z.object({ limit: z.number().int().min(1).max(5000), includeArchived: z.boolean().optional() }),
   addAccount: z.object({
     network: z.enum(['xmpp']),
     address: z.string().min(3).max(3071),
@@ -124,6 +125,7 @@ export type Params<M extends Method> = z.infer<(typeof requestSchemas)[M]>;
 /** What each request answers. */
 export interface Results {
   getSnapshot: Snapshot;
+  listChats: ChatView[];
   addAccount: AccountView;
   removeAccount: null;
   reconnectAccount: null;

@@ -32,10 +32,22 @@ function placeholderChat(address: string): ChatInfo {
   };
 }
 
+/** Messages arriving together (a catch-up, a burst) are stored in one transaction of at most this many. */
+const BATCH = 1_000;
+
 export class Ingest {
+  private readonly pending = new Map<string, IncomingMessage[]>();
+  private flushScheduled = false;
+
   constructor(private readonly deps: IngestDeps) {}
 
   handle(accountId: string, event: AdapterEvent): void {
+    if (event.type === 'message') {
+      this.queue(accountId, event.message);
+      return;
+    }
+    // Anything else may refer to a message still waiting (a receipt, an edit): store those first.
+    this.flush(accountId);
     try {
       this.dispatch(accountId, event);
     } catch (err) {
@@ -43,6 +55,44 @@ export class Ingest {
       this.deps.log.error('could not apply an adapter event', {
         accountId,
         type: event.type,
+        error: err instanceof Error ? err.message : String(err),
+      });
+    }
+  }
+
+  /** Stores every message still waiting; called before shutdown. */
+  flushAll(): void {
+    for (const accountId of [...this.pending.keys()]) this.flush(accountId);
+  }
+
+  private queue(accountId: string, message: IncomingMessage): void {
+    let waiting = this.pending.get(accountId);
+    if (!waiting) {
+      waiting = [];
+      this.pending.set(accountId, waiting);
+    }
+    waiting.push(message);
+    if (waiting.length >= BATCH) {
+      this.flush(accountId);
+    } else if (!this.flushScheduled) {
+      this.flushScheduled = true;
+      setImmediate(() => {
+        this.flushScheduled = false;
+        this.flushAll();
+      });
+    }
+  }
+
+  private flush(accountId: string): void {
+    const waiting = this.pending.get(accountId);
+    if (!waiting?.length) return;
+    this.pending.delete(accountId);
+    try {
+      this.messages(accountId, waiting);
+    } catch (err) {
+      this.deps.log.error('could not store incoming messages', {
+        accountId,
+        count: waiting.length,
         error: err instanceof Error ? err.message : String(err),
       });
     }
@@ -59,7 +109,7 @@ export class Ingest {
         emit({ type: 'chat', chat: chatView(store.upsertChat(accountId, event.chat, Date.now())) });
         return;
       case 'message':
-        this.message(accountId, event.message);
+        this.messages(accountId, [event.message]);
         return;
       case 'receipt': {
         const changed = store.applyReceipt(accountId, event.targetNetworkIds, event.status);
@@ -85,37 +135,63 @@ export class Ingest {
         return;
       }
       case 'presence':
+      case 'identity':
+      case 'undecryptable':
+        // Identity notices and undecryptable placeholders arrive with the interop channel's UI.
         return;
     }
   }
 
-  private message(accountId: string, message: IncomingMessage): void {
+  private messages(accountId: string, list: IncomingMessage[]): void {
     const { store, emit } = this.deps;
-    const chat =
-      store.findChat(accountId, message.chat) ?? this.announce(accountId, placeholderChat(message.chat));
-    const row = store.insertIncoming(accountId, chat.id, message);
-    if (!row) {
-      // A duplicate, or our own message coming back (carbon, archive): show its new state.
-      if (message.fromMe && message.clientId) {
-        const own = store.getMessageByClientId(accountId, message.clientId);
-        if (own) emit({ type: 'messageUpdated', message: messageView(own) });
+    const chats = new Map<string, ChatRow>();
+    const chatOf = (address: string): ChatRow => {
+      let chat = chats.get(address);
+      if (!chat) {
+        chat = store.findChat(accountId, address) ?? this.announce(accountId, placeholderChat(address));
+        chats.set(address, chat);
       }
-      return;
+      return chat;
+    };
+    const items = list.map((message) => ({ chatId: chatOf(message.chat).id, message }));
+    const rows = store.insertIncomingBatch(accountId, items);
+    const touched = new Set<number>();
+    let liveIntoActive = false;
+    rows.forEach((row, i) => {
+      const message = list[i];
+      const chat = message && chats.get(message.chat);
+      if (!message || !chat) return;
+      if (!row) {
+        // A duplicate, or our own message coming back (carbon, archive): show its new state.
+        if (message.fromMe && message.clientId) {
+          const own = store.getMessageByClientId(accountId, message.clientId);
+          if (own) emit({ type: 'messageUpdated', message: messageView(own) });
+        }
+        return;
+      }
+      emit({ type: 'message', message: messageView(row) });
+      touched.add(chat.id);
+      const active = this.deps.activeChatId() === chat.id;
+      if (!message.fromMe && active && !message.historical) liveIntoActive = true;
+      if (!message.fromMe && !message.historical && !chat.muted && !active) {
+        emit({
+          type: 'notification',
+          chatId: chat.id,
+          title: message.senderName ?? chat.title,
+          body: message.body.length > 200 ? `${message.body.slice(0, 200)}…` : message.body,
+        });
+      }
+    });
+    const activeId = this.deps.activeChatId();
+    if (activeId !== null && touched.has(activeId)) {
+      // The user is looking at this chat: what arrives in it is read as it arrives.
+      const newest = store.markChatRead(activeId);
+      const chat = store.getChat(activeId);
+      if (chat && newest?.networkId && liveIntoActive) void this.sendReadMarker(accountId, chat, newest.networkId);
     }
-    emit({ type: 'message', message: messageView(row) });
-    if (!message.fromMe && this.deps.activeChatId() === chat.id) {
-      const newest = store.markChatRead(chat.id);
-      if (newest?.networkId && !message.historical) void this.sendReadMarker(accountId, chat, newest.networkId);
-    }
-    const updated = store.getChat(chat.id);
-    if (updated) emit({ type: 'chat', chat: chatView(updated) });
-    if (!message.fromMe && !message.historical && !chat.muted && this.deps.activeChatId() !== chat.id) {
-      emit({
-        type: 'notification',
-        chatId: chat.id,
-        title: message.senderName ?? chat.title,
-        body: message.body.length > 200 ? `${message.body.slice(0, 200)}…` : message.body,
-      });
+    for (const chatId of touched) {
+      const updated = store.getChat(chatId);
+      if (updated) emit({ type: 'chat', chat: chatView(updated) });
     }
   }
 

@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Logger } from '../../protocols/adapter';
+import type { AdapterEvent, Logger } from '../../protocols/adapter';
 import {
   requestSchemas,
   type AccountView,
@@ -102,8 +102,22 @@ export class SwitchboardService {
     }
   }
 
+  /**
+   * Hands the core an event as if the account's adapter had emitted it. The door for benchmarks
+   * and tests that measure or drive the core without a network; the app itself never calls it.
+   */
+  injectAdapterEvent(accountId: string, event: AdapterEvent): void {
+    this.ingest.handle(accountId, event);
+  }
+
+  /** Stores what arrived but is still waiting for its batch (benchmarks and shutdown). */
+  flushIncoming(): void {
+    this.ingest.flushAll();
+  }
+
   async stop(): Promise<void> {
     await this.accounts.stopAll();
+    this.ingest.flushAll();
     await this.outbox.idle();
     this.store.close();
     this.unlock();
@@ -159,6 +173,9 @@ export class SwitchboardService {
       accounts: this.store.listAccounts().map((row) => accountView(row, this.accounts.state(row.id))),
       chats: this.store.listChats({ limit: 1000, includeArchived: true }).map(chatView),
     }),
+
+    listChats: ({ limit, includeArchived }) =>
+      this.store.listChats({ limit, includeArchived: includeArchived ?? false }).map(chatView),
 
     addAccount: async (p) => {
       let address: string;
