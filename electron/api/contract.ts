@@ -9,6 +9,24 @@ export type { ConnectionState, NetworkId, SecuritySummary };
 
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 
+/** Text someone wrote, a notice from the app (a safety number changed), or a message that could not be decrypted. */
+export type MessageKind = 'text' | 'notice' | 'undecryptable';
+
+/** A first message from someone new (interop) is a request until the user accepts or blocks it. */
+export type RequestState = 'accepted' | 'pending' | 'blocked';
+
+export interface Settings {
+  /** Interoperability (the DMA interop channel) is off until the user turns it on. */
+  interopEnabled: boolean;
+}
+
+export interface SafetyNumberView {
+  /** 60 digits, no spaces: the user reads them in 12 groups of 5. */
+  digits: string;
+  /** The bytes of the scannable code (libsignal's fingerprint), base64. */
+  scannable: string;
+}
+
 export interface AccountView {
   id: string;
   network: NetworkId;
@@ -17,6 +35,8 @@ export interface AccountView {
   host: string | null;
   port: number | null;
   state: ConnectionState;
+  /** The user's own address as others reach it (interop: "Your interop address"); null when unknown. */
+  ownAddress: string | null;
 }
 
 export interface ChatView {
@@ -37,6 +57,11 @@ export interface ChatView {
   lastSenderMe: boolean;
   lastActivityAt: number;
   draft: string;
+  requestState: RequestState;
+  /** The user marked the safety number verified (end-to-end networks). */
+  verified: boolean;
+  /** The contact's identity key changed and the user has not acknowledged it. */
+  identityChanged: boolean;
 }
 
 export interface MessageView {
@@ -52,6 +77,7 @@ export interface MessageView {
   error: string | null;
   editedAt: number | null;
   deleted: boolean;
+  kind: MessageKind;
 }
 
 export interface Cursor {
@@ -91,13 +117,25 @@ const MAX_BODY = 64 * 1024;
 export const requestSchemas = {
   getSnapshot: z.object({}),
   listChats: z.object({ limit: z.number().int().min(1).max(5000), includeArchived: z.boolean().optional() }),
-  addAccount: z.object({
-    network: z.enum(['xmpp']),
-    address: z.string().min(3).max(3071),
-    password: z.string().min(1).max(1024),
-    host: z.string().max(255).optional(),
-    port: z.number().int().min(1).max(65535).optional(),
-  }),
+  addAccount: z
+    .object({
+      network: z.enum(['xmpp', 'interop']),
+      address: z.string().min(3).max(3071),
+      password: z.string().min(1).max(1024),
+      host: z.string().max(255).optional(),
+      port: z.number().int().min(1).max(65535).optional(),
+      // An optional SOCKS5 proxy between the app and the server.
+      proxyHost: z.string().min(1).max(255).optional(),
+      proxyPort: z.number().int().min(1).max(65535).optional(),
+      proxyUsername: z.string().min(1).max(255).optional(),
+      proxyPassword: z.string().min(1).max(1024).optional(),
+    })
+    .refine((p) => (p.proxyHost === undefined) === (p.proxyPort === undefined), {
+      message: 'a proxy needs both a host and a port',
+    })
+    .refine((p) => p.proxyHost !== undefined || (p.proxyUsername === undefined && p.proxyPassword === undefined), {
+      message: 'proxy credentials need a proxy host and port',
+    }),
   removeAccount: z.object({ accountId: z.string().min(1).max(64) }),
   reconnectAccount: z.object({ accountId: z.string().min(1).max(64) }),
   startChat: z.object({ accountId: z.string().min(1).max(64), address: z.string().min(1).max(3071) }),
@@ -117,6 +155,13 @@ export const requestSchemas = {
     archived: z.boolean().optional(),
   }),
   search: z.object({ query: z.string().max(512), limit: z.number().int().min(1).max(200).optional() }),
+  getSettings: z.object({}),
+  setInteropEnabled: z.object({ enabled: z.boolean() }),
+  acceptChat: z.object({ chatId: id }),
+  blockChat: z.object({ chatId: id }),
+  getSafetyNumber: z.object({ chatId: id }),
+  markVerified: z.object({ chatId: id, verified: z.boolean().optional() }),
+  acknowledgeIdentity: z.object({ chatId: id }),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -141,6 +186,13 @@ export interface Results {
   setTyping: null;
   setChatFlags: ChatView;
   search: SearchResult[];
+  getSettings: Settings;
+  setInteropEnabled: Settings;
+  acceptChat: ChatView;
+  blockChat: ChatView;
+  getSafetyNumber: SafetyNumberView;
+  markVerified: ChatView;
+  acknowledgeIdentity: ChatView;
 }
 
 export type ErrorCode = 'invalid-request' | 'not-found' | 'invalid-address' | 'unavailable' | 'internal';
@@ -158,6 +210,7 @@ export type CoreEvent =
   | { type: 'messageUpdated'; message: MessageView }
   | { type: 'typing'; chatId: number; from: string; state: 'composing' | 'paused' | 'active' }
   | { type: 'notification'; chatId: number; title: string; body: string }
+  | { type: 'settings'; settings: Settings }
   /** Emitted by a bridge (never the core) after it lost and regained the core: reload state. */
   | { type: 'resync' };
 

@@ -4,13 +4,17 @@
 import type { AdapterEvent, ConnectionState, Logger, ProtocolAdapter } from '../../protocols/adapter';
 import type { AccountRow, Store } from '../store/types';
 import { createAdapter, type AdapterTuning } from './networks';
+import { adapterStateFor } from './adapterState';
 import type { SecretBox } from './secretBox';
 
 export interface StoredSettings {
+  /** Sealed with the SecretBox. */
   password: string;
   host?: string;
   port?: number;
   trustedCa?: string;
+  /** A SOCKS5 proxy; its password sealed like the account's. */
+  proxy?: { host: string; port: number; username?: string; password?: string };
 }
 
 interface Running {
@@ -29,11 +33,17 @@ export class AccountHost {
       log: Logger & { child(fields: Record<string, unknown>): Logger };
       trustedCa?: string;
       onEvent(accountId: string, event: AdapterEvent): void;
+      /** Whether the user accepted the account's chat with this address (see AdapterContext). */
+      isAccepted(accountId: string, chat: string): boolean;
     },
   ) {}
 
   adapter(accountId: string): ProtocolAdapter | undefined {
     return this.running.get(accountId)?.adapter;
+  }
+
+  isRunning(accountId: string): boolean {
+    return this.running.has(accountId);
   }
 
   state(accountId: string): ConnectionState {
@@ -45,24 +55,32 @@ export class AccountHost {
     const existing = this.running.get(row.id);
     if (existing) return existing.adapter;
     const settings = JSON.parse(row.settingsJson) as StoredSettings;
-    const { store } = this.deps;
+    const { store, secrets } = this.deps;
+    const proxy = settings.proxy;
     const adapter = createAdapter(
       row.network,
       {
         address: row.address,
-        password: this.deps.secrets.open(settings.password),
+        password: secrets.open(settings.password),
         ...(settings.host ? { host: settings.host } : {}),
         ...(settings.port ? { port: settings.port } : {}),
         ...(this.deps.trustedCa ? { trustedCa: this.deps.trustedCa } : {}),
+        ...(proxy
+          ? {
+              proxy: {
+                host: proxy.host,
+                port: proxy.port,
+                ...(proxy.username ? { username: proxy.username } : {}),
+                ...(proxy.password ? { password: secrets.open(proxy.password) } : {}),
+              },
+            }
+          : {}),
       },
       {
         log: this.deps.log.child({ accountId: row.id, network: row.network, address: row.address }),
         now: () => Date.now(),
-        state: {
-          get: (key) => store.getAdapterState(row.id, key),
-          set: (key, value) => store.setAdapterState(row.id, key, value),
-          delete: (key) => store.deleteAdapterState(row.id, key),
-        },
+        state: adapterStateFor(store, secrets, row.id, row.network),
+        isAccepted: (chat) => this.deps.isAccepted(row.id, chat),
       },
       this.deps.tuning,
     );

@@ -1,9 +1,9 @@
 // What the service does with each adapter event: normalise, store (dropping duplicates), update
 // the chat row, and push one event to the UI. The UI never asks the network directly.
 
-import type { AdapterEvent, ChatInfo, IncomingMessage, Logger } from '../../protocols/adapter';
+import type { AdapterEvent, ChatInfo, IncomingMessage, Logger, NetworkId } from '../../protocols/adapter';
 import type { CoreEvent } from '../api/contract';
-import type { ChatRow, Store } from '../store/types';
+import type { ChatRow, RequestState, Store } from '../store/types';
 import type { AccountHost } from './accountHost';
 import type { EarlyReceipts } from './earlyReceipts';
 import type { Outbox } from './outbox';
@@ -21,8 +21,30 @@ export interface IngestDeps {
   log: Logger;
 }
 
+export const UNDECRYPTABLE_TEXT = 'This message could not be decrypted';
+
+/** The notice put into a chat when the contact's identity key (safety number) changed. */
+export function identityChangedText(title: string): string {
+  return `${title}'s safety number changed`;
+}
+
+/**
+ * Networks where a first message from someone new is a request: the chat starts 'pending' and
+ * nothing (receipts, read markers, typing, replies) goes back until the user accepts it.
+ */
+const REQUEST_NETWORKS: ReadonlySet<NetworkId> = new Set(['interop']);
+
 /** Used when a message arrives for a chat the adapter has not described: say what we know. */
-function placeholderChat(address: string): ChatInfo {
+function placeholderChat(address: string, network: NetworkId | undefined): ChatInfo {
+  if (network === 'interop') {
+    return {
+      address,
+      title: address,
+      kind: 'direct',
+      inbox: 'interop',
+      security: { e2ee: true, protocol: 'Signal Protocol', endsAt: 'recipient-device', label: 'End-to-end encrypted · Signal Protocol' },
+    };
+  }
   return {
     address,
     title: address,
@@ -38,8 +60,40 @@ const BATCH = 1_000;
 export class Ingest {
   private readonly pending = new Map<string, IncomingMessage[]>();
   private flushScheduled = false;
+  /** Chats the user is starting right now ("account\naddress"): they are never requests. */
+  private readonly userStarted = new Set<string>();
 
   constructor(private readonly deps: IngestDeps) {}
+
+  /** Runs `start` (the adapter's startChat) with the address marked as the user's own choice. */
+  async userStarts<T>(accountId: string, address: string, start: () => Promise<T>): Promise<T> {
+    const key = `${accountId}\n${address}`;
+    this.userStarted.add(key);
+    try {
+      return await start();
+    } finally {
+      this.userStarted.delete(key);
+    }
+  }
+
+  /** Whether the user accepted this chat; a chat not stored yet is a request on request networks. */
+  isAccepted(accountId: string, address: string): boolean {
+    const chat = this.deps.store.findChat(accountId, address);
+    if (chat) return chat.requestState === 'accepted';
+    if (this.userStarted.has(`${accountId}\n${address}`)) return true;
+    return !this.isRequestNetwork(accountId);
+  }
+
+  private isRequestNetwork(accountId: string): boolean {
+    const network = this.deps.store.getAccount(accountId)?.network;
+    return network !== undefined && REQUEST_NETWORKS.has(network);
+  }
+
+  /** The request state a chat gets when an event from the network creates it. */
+  private initialState(accountId: string, address: string, fromMe: boolean): RequestState {
+    if (fromMe || this.userStarted.has(`${accountId}\n${address}`)) return 'accepted';
+    return this.isRequestNetwork(accountId) ? 'pending' : 'accepted';
+  }
 
   handle(accountId: string, event: AdapterEvent): void {
     if (event.type === 'message') {
@@ -105,9 +159,11 @@ export class Ingest {
         this.deps.emitAccount(accountId);
         if (event.state.kind === 'online') this.deps.outbox.kick(accountId);
         return;
-      case 'chat':
-        emit({ type: 'chat', chat: chatView(store.upsertChat(accountId, event.chat, Date.now())) });
+      case 'chat': {
+        const state = this.initialState(accountId, event.chat.address, false);
+        emit({ type: 'chat', chat: chatView(store.upsertChat(accountId, event.chat, Date.now(), state)) });
         return;
+      }
       case 'message':
         this.messages(accountId, [event.message]);
         return;
@@ -131,29 +187,80 @@ export class Ingest {
       }
       case 'typing': {
         const chat = store.findChat(accountId, event.chat);
-        if (chat) emit({ type: 'typing', chatId: chat.id, from: event.from, state: event.state });
+        if (chat && chat.requestState !== 'blocked') emit({ type: 'typing', chatId: chat.id, from: event.from, state: event.state });
         return;
       }
       case 'presence':
+        return;
       case 'identity':
+        this.identity(accountId, event.chat, event.change, event.at);
+        return;
       case 'undecryptable':
-        // Identity notices and undecryptable placeholders arrive with the interop channel's UI.
+        this.undecryptable(accountId, event);
         return;
     }
+  }
+
+  /**
+   * A contact's identity key: the first one is simply trusted (nothing to show); a changed one is
+   * never hidden — a notice in the chat, and the chat is unverified until the user acknowledges it.
+   */
+  private identity(accountId: string, address: string, change: 'first-seen' | 'changed', at: number): void {
+    if (change === 'first-seen') return;
+    const { store, emit } = this.deps;
+    const chat = store.findChat(accountId, address);
+    if (!chat || chat.requestState === 'blocked') return;
+    const notice = store.insertSystemMessage({
+      chatId: chat.id,
+      kind: 'notice',
+      body: identityChangedText(chat.title),
+      sentAt: at,
+      sender: address,
+      dedupeKey: `identity:${address}:${at}`,
+    });
+    if (notice) emit({ type: 'message', message: messageView(notice) });
+    emit({ type: 'chat', chat: chatView(store.setChatTrust(chat.id, { verified: false, identityChanged: true })) });
+  }
+
+  private undecryptable(accountId: string, event: Extract<AdapterEvent, { type: 'undecryptable' }>): void {
+    const { store, emit } = this.deps;
+    const chat =
+      store.findChat(accountId, event.chat) ??
+      this.announce(accountId, placeholderChat(event.chat, store.getAccount(accountId)?.network), this.initialState(accountId, event.chat, false));
+    if (chat.requestState === 'blocked') return;
+    const row = store.insertSystemMessage({
+      chatId: chat.id,
+      kind: 'undecryptable',
+      body: UNDECRYPTABLE_TEXT,
+      sentAt: event.sentAt,
+      sender: event.sender,
+      dedupeKey: `undecryptable:${event.networkId}`,
+    });
+    if (row) emit({ type: 'message', message: messageView(row) });
   }
 
   private messages(accountId: string, list: IncomingMessage[]): void {
     const { store, emit } = this.deps;
     const chats = new Map<string, ChatRow>();
-    const chatOf = (address: string): ChatRow => {
-      let chat = chats.get(address);
+    const network = store.getAccount(accountId)?.network;
+    const chatOf = (message: IncomingMessage): ChatRow => {
+      let chat = chats.get(message.chat);
       if (!chat) {
-        chat = store.findChat(accountId, address) ?? this.announce(accountId, placeholderChat(address));
-        chats.set(address, chat);
+        chat =
+          store.findChat(accountId, message.chat) ??
+          this.announce(accountId, placeholderChat(message.chat, network), this.initialState(accountId, message.chat, message.fromMe));
+        if (chat.requestState === 'pending' && message.fromMe) {
+          // The user answered from another device: that accepts the request.
+          chat = store.setRequestState(chat.id, 'accepted');
+        }
+        chats.set(message.chat, chat);
       }
       return chat;
     };
-    const items = list.map((message) => ({ chatId: chatOf(message.chat).id, message }));
+    // A blocked contact's messages are dropped: not stored, no notification.
+    list = list.filter((message) => chatOf(message).requestState !== 'blocked');
+    if (list.length === 0) return;
+    const items = list.map((message) => ({ chatId: chatOf(message).id, message }));
     const rows = store.insertIncomingBatch(accountId, items);
     const touched = new Set<number>();
     let liveIntoActive = false;
@@ -195,8 +302,8 @@ export class Ingest {
     }
   }
 
-  private announce(accountId: string, info: ChatInfo): ChatRow {
-    const row = this.deps.store.upsertChat(accountId, info, Date.now());
+  private announce(accountId: string, info: ChatInfo, requestState: RequestState): ChatRow {
+    const row = this.deps.store.upsertChat(accountId, info, Date.now(), requestState);
     this.deps.emit({ type: 'chat', chat: chatView(row) });
     return row;
   }
@@ -209,7 +316,9 @@ export class Ingest {
     if (chat) emit({ type: 'chat', chat: chatView(chat) });
   }
 
+  /** Tells the sender the user has read up to this message — never for a request not yet accepted. */
   async sendReadMarker(accountId: string, chat: ChatRow, networkId: string): Promise<void> {
+    if (this.deps.store.getChat(chat.id)?.requestState !== 'accepted') return;
     const adapter = this.deps.accounts.adapter(accountId);
     if (!adapter || adapter.state.kind !== 'online') return;
     try {

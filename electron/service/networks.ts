@@ -2,6 +2,7 @@
 // core that names concrete protocols.
 
 import type { AccountSettings, AdapterContext, NetworkId, ProtocolAdapter } from '../../protocols/adapter';
+import { InteropAdapter } from '../../protocols/interop/index';
 import { XmppAdapter } from '../../protocols/xmpp/index';
 
 export interface AdapterTuning {
@@ -16,6 +17,14 @@ export const networkNames: Record<NetworkId, string> = {
   matrix: 'Matrix',
 };
 
+/** The network exists in Switchboard's plans but this build cannot host it yet. */
+export class NetworkUnavailableError extends Error {
+  constructor(readonly network: NetworkId) {
+    super(`Switchboard cannot connect to ${networkNames[network]} accounts yet: this build does not include that network.`);
+    this.name = 'NetworkUnavailableError';
+  }
+}
+
 export function createAdapter(
   network: NetworkId,
   settings: AccountSettings,
@@ -25,7 +34,9 @@ export function createAdapter(
   switch (network) {
     case 'xmpp':
       return new XmppAdapter(settings, ctx, tuning.reconnect ? { reconnect: tuning.reconnect } : undefined);
+    case 'interop':
+      return new InteropAdapter(settings, ctx, tuning.reconnect ? { reconnect: tuning.reconnect } : undefined);
     default:
-      throw new Error(`Switchboard cannot connect to ${networkNames[network]} accounts yet.`);
+      throw new NetworkUnavailableError(network);
   }
 }

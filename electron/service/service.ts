@@ -4,10 +4,11 @@
 import { randomUUID } from 'node:crypto';
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
-import type { AdapterEvent, Logger } from '../../protocols/adapter';
+import type { AdapterEvent, ConnectionState, Logger } from '../../protocols/adapter';
 import {
   requestSchemas,
   type AccountView,
+  type Settings,
   type CoreEvent,
   type Method,
   type Params,
@@ -15,13 +16,13 @@ import {
   type Results,
 } from '../api/contract';
 import { openStore } from '../store/store';
-import type { Store } from '../store/types';
+import type { AccountRow, ChatRow, Store } from '../store/types';
 import { AccountHost, type StoredSettings } from './accountHost';
 import { CoreEvents } from './coreEvents';
 import { EarlyReceipts } from './earlyReceipts';
 import { Ingest } from './ingest';
 import { createLogger } from './logger';
-import { createAdapter, type AdapterTuning } from './networks';
+import { createAdapter, NetworkUnavailableError, networkNames, type AdapterTuning } from './networks';
 import { Outbox } from './outbox';
 import { lockProfile } from './profileLock';
 import { keyFileSecretBox, type SecretBox } from './secretBox';
@@ -43,6 +44,11 @@ type Handlers = { [M in Method]: (params: Params<M>) => Promise<Results[M]> | Re
 
 const DEFAULT_PAGE = 50;
 
+const INTEROP_SETTING = 'interop.enabled';
+
+const INTEROP_OFF_DETAIL = 'Interoperability is off. Turn it on in Settings → Interoperability.';
+const INTEROP_OFF: ConnectionState = { kind: 'offline', reason: 'stopped', detail: INTEROP_OFF_DETAIL };
+
 export class SwitchboardService {
   readonly store: Store;
   readonly log: Logger & { child(fields: Record<string, unknown>): Logger };
@@ -54,6 +60,8 @@ export class SwitchboardService {
   private readonly tuning: AdapterTuning;
   private activeChatId: number | null = null;
   private readonly unlock: () => void;
+  /** Why an account's adapter could not be created (a network this build lacks), for its view. */
+  private readonly loadErrors = new Map<string, string>();
 
   constructor(options: ServiceOptions) {
     mkdirSync(options.dataDir, { recursive: true, mode: 0o700 });
@@ -69,6 +77,7 @@ export class SwitchboardService {
       log: this.log,
       ...(options.trustedCa ? { trustedCa: options.trustedCa } : {}),
       onEvent: (accountId, event) => this.ingest.handle(accountId, event),
+      isAccepted: (accountId, chat) => this.ingest.isAccepted(accountId, chat),
     });
     const earlyReceipts = new EarlyReceipts();
     this.outbox = new Outbox({
@@ -92,14 +101,53 @@ export class SwitchboardService {
 
   /** Connects every stored account; what is still queued is sent as each comes online. */
   async start(): Promise<void> {
-    for (const row of this.store.listAccounts()) {
-      try {
-        this.accounts.load(row);
-        void this.accounts.connect(row.id);
-      } catch (err) {
-        this.log.error('account could not start', { accountId: row.id, error: err instanceof Error ? err.message : String(err) });
-      }
+    for (const row of this.store.listAccounts()) this.startAccount(row);
+  }
+
+  /** Interop accounts stay disconnected while interoperability is off. */
+  private mayConnect(row: AccountRow): boolean {
+    return row.network !== 'interop' || this.interopEnabled();
+  }
+
+  /** Creates and connects the account's adapter, if it may connect; a failure is shown on the account. */
+  private startAccount(row: AccountRow): void {
+    if (!this.mayConnect(row)) return;
+    try {
+      this.accounts.load(row);
+      this.loadErrors.delete(row.id);
+      void this.accounts.connect(row.id);
+    } catch (err) {
+      const message = err instanceof Error ? err.message : String(err);
+      this.loadErrors.set(row.id, message);
+      this.log.error('account could not start', { accountId: row.id, error: message });
     }
+  }
+
+  private interopEnabled(): boolean {
+    return this.store.getSetting(INTEROP_SETTING) === '1';
+  }
+
+  private settings(): Settings {
+    return { interopEnabled: this.interopEnabled() };
+  }
+
+  private accountState(row: AccountRow): ConnectionState {
+    if (this.accounts.isRunning(row.id)) return this.accounts.state(row.id);
+    if (!this.mayConnect(row)) return INTEROP_OFF;
+    const error = this.loadErrors.get(row.id);
+    if (error) return { kind: 'offline', reason: 'protocol-error', detail: error };
+    return this.accounts.state(row.id);
+  }
+
+  private viewOf(row: AccountRow): AccountView {
+    const adapter = this.accounts.adapter(row.id);
+    let own: string | null = null;
+    try {
+      own = adapter?.ownAddress?.() ?? (row.network === 'interop' ? row.address : null);
+    } catch {
+      own = row.address;
+    }
+    return accountView(row, this.accountState(row), own);
   }
 
   /**
@@ -154,7 +202,7 @@ export class SwitchboardService {
 
   private accountViewOf(accountId: string): AccountView | undefined {
     const row = this.store.getAccount(accountId);
-    return row ? accountView(row, this.accounts.state(accountId)) : undefined;
+    return row ? this.viewOf(row) : undefined;
   }
 
   private emitAccount(accountId: string): void {
@@ -168,9 +216,31 @@ export class SwitchboardService {
     return chat;
   }
 
+  /** Interop chats whose request is not accepted get nothing from the user: no replies, no typing. */
+  private acceptedChatOrThrow(chatId: number): ChatRow {
+    const chat = this.chatOrThrow(chatId);
+    if (chat.requestState === 'pending') throw new ServiceError('invalid-request', `Accept ${chat.title}'s message request first.`);
+    if (chat.requestState === 'blocked') throw new ServiceError('invalid-request', `${chat.title} is blocked.`);
+    return chat;
+  }
+
+  private e2eeChatOrThrow(chatId: number): ChatRow {
+    const chat = this.chatOrThrow(chatId);
+    if (!chat.security.e2ee) {
+      throw new ServiceError('invalid-request', `${chat.title} is not end-to-end encrypted, so it has no safety number.`);
+    }
+    return chat;
+  }
+
+  private emitChat(row: ChatRow) {
+    const view = chatView(row);
+    this.emit({ type: 'chat', chat: view });
+    return view;
+  }
+
   private readonly handlers: Handlers = {
     getSnapshot: () => ({
-      accounts: this.store.listAccounts().map((row) => accountView(row, this.accounts.state(row.id))),
+      accounts: this.store.listAccounts().map((row) => this.viewOf(row)),
       chats: this.store.listChats({ limit: 1000, includeArchived: true }).map(chatView),
     }),
 
@@ -189,6 +259,7 @@ export class SwitchboardService {
         );
         address = probe.normalize(p.address);
       } catch (err) {
+        if (err instanceof NetworkUnavailableError) throw new ServiceError('unavailable', err.message);
         throw new ServiceError('invalid-address', err instanceof Error ? err.message : 'That address is not valid.');
       }
       if (this.store.listAccounts().some((a) => a.network === p.network && a.address === address)) {
@@ -198,13 +269,22 @@ export class SwitchboardService {
         password: this.secrets.seal(p.password),
         ...(p.host ? { host: p.host.trim() } : {}),
         ...(p.port ? { port: p.port } : {}),
+        ...(p.proxyHost && p.proxyPort
+          ? {
+              proxy: {
+                host: p.proxyHost.trim(),
+                port: p.proxyPort,
+                ...(p.proxyUsername ? { username: p.proxyUsername } : {}),
+                ...(p.proxyPassword ? { password: this.secrets.seal(p.proxyPassword) } : {}),
+              },
+            }
+          : {}),
       };
-      const row = { id: randomUUID(), network: p.network, address, settingsJson: JSON.stringify(settings), createdAt: Date.now() };
+      const row: AccountRow = { id: randomUUID(), network: p.network, address, settingsJson: JSON.stringify(settings), createdAt: Date.now() };
       this.store.addAccount(row);
-      this.accounts.load(row);
+      this.startAccount(row);
       this.emitAccount(row.id);
-      void this.accounts.connect(row.id);
-      return accountView(row, this.accounts.state(row.id));
+      return this.viewOf(row);
     },
 
     removeAccount: async ({ accountId }) => {
@@ -221,15 +301,21 @@ export class SwitchboardService {
     reconnectAccount: async ({ accountId }) => {
       const row = this.store.getAccount(accountId);
       if (!row) throw new ServiceError('not-found', 'That account no longer exists.');
+      if (!this.mayConnect(row)) throw new ServiceError('unavailable', INTEROP_OFF_DETAIL);
       await this.accounts.stop(accountId);
-      this.accounts.load(row);
-      void this.accounts.connect(accountId);
+      this.startAccount(row);
+      this.emitAccount(accountId);
       return null;
     },
 
     startChat: async ({ accountId, address }) => {
+      const account = this.store.getAccount(accountId);
+      if (!account) throw new ServiceError('not-found', 'That account no longer exists.');
+      if (!this.mayConnect(account)) throw new ServiceError('unavailable', INTEROP_OFF_DETAIL);
       const adapter = this.accounts.adapter(accountId);
-      if (!adapter) throw new ServiceError('not-found', 'That account no longer exists.');
+      if (!adapter) {
+        throw new ServiceError('unavailable', this.loadErrors.get(accountId) ?? `${account.address} is not connected.`);
+      }
       let normalized: string;
       try {
         normalized = adapter.normalize(address);
@@ -238,10 +324,12 @@ export class SwitchboardService {
       }
       const existing = this.store.findChat(accountId, normalized);
       if (existing) return chatView(existing);
-      const info = await adapter.startChat(normalized);
-      const row = this.store.upsertChat(accountId, info, Date.now());
-      this.emit({ type: 'chat', chat: chatView(row) });
-      return chatView(row);
+      // The user chose this contact: the chat is never a request, even if the adapter announces it
+      // before startChat returns.
+      const info = await this.ingest.userStarts(accountId, normalized, () => adapter.startChat(normalized));
+      let row = this.store.upsertChat(accountId, info, Date.now(), 'accepted');
+      if (row.requestState === 'pending') row = this.store.setRequestState(row.id, 'accepted');
+      return this.emitChat(row);
     },
 
     openChat: ({ chatId, limit }) => {
@@ -289,7 +377,7 @@ export class SwitchboardService {
     },
 
     send: ({ chatId, body }) => {
-      const chat = this.chatOrThrow(chatId);
+      const chat = this.acceptedChatOrThrow(chatId);
       const row = this.store.queueOutgoing({ chatId, clientId: randomUUID(), body, now: Date.now() });
       this.store.setDraft(chatId, '');
       this.emit({ type: 'message', message: messageView(row) });
@@ -317,6 +405,7 @@ export class SwitchboardService {
 
     setTyping: async ({ chatId, state }) => {
       const chat = this.chatOrThrow(chatId);
+      if (chat.requestState !== 'accepted') return null;
       const adapter = this.accounts.adapter(chat.accountId);
       if (adapter?.state.kind === 'online' && adapter.info.capabilities.typing) {
         await adapter.setTyping(chat.address, state).catch(() => undefined);
@@ -341,5 +430,69 @@ export class SwitchboardService {
         body: hit.message.body,
         sentAt: hit.message.sentAt,
       })),
+
+    getSettings: () => this.settings(),
+
+    setInteropEnabled: async ({ enabled }) => {
+      this.store.setSetting(INTEROP_SETTING, enabled ? '1' : '0');
+      const interop = this.store.listAccounts().filter((a) => a.network === 'interop');
+      // Off stops the channel: every interop adapter disconnects. Chats and messages stay.
+      if (!enabled) await Promise.all(interop.map((a) => this.accounts.stop(a.id)));
+      for (const row of interop) {
+        if (enabled) this.startAccount(row);
+        this.emitAccount(row.id);
+      }
+      const settings = this.settings();
+      this.emit({ type: 'settings', settings });
+      return settings;
+    },
+
+    acceptChat: ({ chatId }) => {
+      const chat = this.chatOrThrow(chatId);
+      if (chat.requestState === 'accepted') return chatView(chat);
+      this.store.setRequestState(chatId, 'accepted');
+      // Accepting is the moment the sender may learn the user read their messages.
+      const newest = this.store.markChatRead(chatId);
+      const updated = this.chatOrThrow(chatId);
+      if (newest?.networkId) void this.ingest.sendReadMarker(chat.accountId, updated, newest.networkId);
+      return this.emitChat(updated);
+    },
+
+    blockChat: ({ chatId }) => {
+      this.chatOrThrow(chatId);
+      this.store.markChatRead(chatId);
+      if (this.activeChatId === chatId) this.activeChatId = null;
+      return this.emitChat(this.store.setRequestState(chatId, 'blocked'));
+    },
+
+    getSafetyNumber: async ({ chatId }) => {
+      const chat = this.e2eeChatOrThrow(chatId);
+      const adapter = this.accounts.adapter(chat.accountId);
+      if (!adapter?.safetyNumber) {
+        const account = this.store.getAccount(chat.accountId);
+        const off = account && !this.mayConnect(account);
+        throw new ServiceError(
+          'unavailable',
+          off ? INTEROP_OFF_DETAIL : `${networkNames[chat.network]} cannot show a safety number for ${chat.title} right now.`,
+        );
+      }
+      try {
+        const number = await adapter.safetyNumber(chat.address);
+        return { digits: number.digits, scannable: Buffer.from(number.scannable).toString('base64') };
+      } catch (err) {
+        throw new ServiceError('unavailable', `No safety number for ${chat.title} yet (${err instanceof Error ? err.message : String(err)}).`);
+      }
+    },
+
+    markVerified: ({ chatId, verified }) => {
+      this.e2eeChatOrThrow(chatId);
+      const trust = (verified ?? true) ? { verified: true, identityChanged: false } : { verified: false };
+      return this.emitChat(this.store.setChatTrust(chatId, trust));
+    },
+
+    acknowledgeIdentity: ({ chatId }) => {
+      this.e2eeChatOrThrow(chatId);
+      return this.emitChat(this.store.setChatTrust(chatId, { identityChanged: false }));
+    },
   };
 }

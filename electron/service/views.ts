@@ -4,7 +4,7 @@ import type { AccountView, ChatView, ConnectionState, MessageView } from '../api
 import type { AccountRow, ChatRow, MessageRow } from '../store/types';
 import { networkNames } from './networks';
 
-export function accountView(row: AccountRow, state: ConnectionState): AccountView {
+export function accountView(row: AccountRow, state: ConnectionState, ownAddress: string | null = null): AccountView {
   const settings = JSON.parse(row.settingsJson) as { host?: string; port?: number };
   return {
     id: row.id,
@@ -14,6 +14,7 @@ export function accountView(row: AccountRow, state: ConnectionState): AccountVie
     host: settings.host ?? null,
     port: settings.port ?? null,
     state,
+    ownAddress,
   };
 }
 
@@ -36,6 +37,9 @@ export function chatView(row: ChatRow): ChatView {
     lastSenderMe: row.lastSenderMe,
     lastActivityAt: row.lastActivityAt,
     draft: row.draft,
+    requestState: row.requestState,
+    verified: row.verified,
+    identityChanged: row.identityChanged,
   };
 }
 
@@ -53,5 +57,6 @@ export function messageView(row: MessageRow): MessageView {
     error: row.error,
     editedAt: row.editedAt,
     deleted: row.deleted,
+    kind: row.kind,
   };
 }

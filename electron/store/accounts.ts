@@ -1,4 +1,5 @@
-// Accounts and the key/value state each account's adapter keeps (catch-up cursors and the like).
+// Accounts, the key/value state each account's adapter keeps (catch-up cursors and the like), and
+// the app-wide settings.
 import type { Database } from 'better-sqlite3';
 import { toAccount, type RawAccount } from './rows';
 import type { AccountRow } from './types';
@@ -23,7 +24,18 @@ export function accountQueries(db: Database) {
   );
   const deleteState = db.prepare<[string, string]>('DELETE FROM adapter_state WHERE account_id = ? AND key = ?');
 
+  const getSetting = db.prepare<[string], { value: string }>('SELECT value FROM settings WHERE key = ?');
+  const setSetting = db.prepare<[string, string]>(
+    'INSERT INTO settings (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value',
+  );
+
   return {
+    getSetting(key: string): string | undefined {
+      return getSetting.get(key)?.value;
+    },
+    setSetting(key: string, value: string): void {
+      setSetting.run(key, value);
+    },
     addAccount(a: AccountRow): void {
       insert.run(a.id, a.network, a.address, a.settingsJson, a.createdAt);
     },

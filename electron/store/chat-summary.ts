@@ -1,6 +1,9 @@
 // Keeps each chat row's summary (last message, preview, activity, unread count, read marker) in
 // step with its messages, so the chat list reads chat rows only and never aggregates messages.
 //
+// Only text counts (messages.kind): notices and undecryptable placeholders never become the
+// preview, the read marker's target or an unread message.
+//
 // Two rules hold whatever order messages arrive in:
 // - The last message only moves forward in (sent_at, id): an old message from history catch-up
 //   never replaces a newer one.
@@ -58,13 +61,13 @@ export function chatSummary(db: Database) {
      WHERE id = ?`,
   );
   const newest = db.prepare<[number], RawMessage>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? ORDER BY sent_at DESC, id DESC LIMIT 1`,
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND kind = 'text' ORDER BY sent_at DESC, id DESC LIMIT 1`,
   );
   const newestIncoming = db.prepare<[number], RawMessage>(
-    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND from_me = 0 ORDER BY sent_at DESC, id DESC LIMIT 1`,
+    `SELECT ${MESSAGE_COLUMNS} FROM messages WHERE chat_id = ? AND from_me = 0 AND kind = 'text' ORDER BY sent_at DESC, id DESC LIMIT 1`,
   );
   const countUnreadAfter = db.prepare<[number, number, number], { n: number }>(
-    'SELECT count(*) AS n FROM messages WHERE chat_id = ? AND (sent_at, id) > (?, ?) AND from_me = 0 AND deleted = 0',
+    "SELECT count(*) AS n FROM messages WHERE chat_id = ? AND (sent_at, id) > (?, ?) AND from_me = 0 AND deleted = 0 AND kind = 'text'",
   );
   const creationTime = db.prepare<[number], { created_at: number }>('SELECT created_at FROM chats WHERE id = ?');
 

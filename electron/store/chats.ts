@@ -3,13 +3,13 @@ import type { Database } from 'better-sqlite3';
 import type { ChatInfo } from '../../protocols/adapter';
 import type { ChatSummary } from './chat-summary';
 import { CHAT_COLUMNS, toChat, toMessage, type RawChat } from './rows';
-import type { ChatFlags, ChatRow, MessageRow } from './types';
+import type { ChatFlags, ChatRow, ChatTrust, MessageRow, RequestState } from './types';
 
 export function chatQueries(db: Database, summary: ChatSummary) {
   // The network comes from the account, so a chat can never disagree with its account.
-  const upsert = db.prepare<[string, string, string, string, string, number, number, string], RawChat>(
-    `INSERT INTO chats (account_id, network, address, title, kind, inbox, security_json, created_at, last_activity_at)
-     SELECT id, network, ?, ?, ?, ?, ?, ?, ? FROM accounts WHERE id = ?
+  const upsert = db.prepare<[string, string, string, string, string, number, number, string, string], RawChat>(
+    `INSERT INTO chats (account_id, network, address, title, kind, inbox, security_json, created_at, last_activity_at, request_state)
+     SELECT id, network, ?, ?, ?, ?, ?, ?, ?, ? FROM accounts WHERE id = ?
      ON CONFLICT (account_id, address) DO UPDATE SET
        title = excluded.title, kind = excluded.kind, inbox = excluded.inbox, security_json = excluded.security_json
      RETURNING ${CHAT_COLUMNS}`,
@@ -30,12 +30,19 @@ export function chatQueries(db: Database, summary: ChatSummary) {
     `UPDATE chats SET pinned = coalesce(?, pinned), muted = coalesce(?, muted), archived = coalesce(?, archived)
      WHERE id = ? RETURNING ${CHAT_COLUMNS}`,
   );
+  const setRequest = db.prepare<[string, number], RawChat>(
+    `UPDATE chats SET request_state = ? WHERE id = ? RETURNING ${CHAT_COLUMNS}`,
+  );
+  const setTrust = db.prepare<[number | null, number | null, number], RawChat>(
+    `UPDATE chats SET verified = coalesce(?, verified), identity_changed = coalesce(?, identity_changed)
+     WHERE id = ? RETURNING ${CHAT_COLUMNS}`,
+  );
   const setDraft = db.prepare<[string, number]>('UPDATE chats SET draft = ? WHERE id = ?');
 
   const flag = (v: boolean | undefined): number | null => (v === undefined ? null : v ? 1 : 0);
 
   return {
-    upsertChat(accountId: string, info: ChatInfo, now: number): ChatRow {
+    upsertChat(accountId: string, info: ChatInfo, now: number, requestState: RequestState = 'accepted'): ChatRow {
       const r = upsert.get(
         info.address,
         info.title,
@@ -44,6 +51,7 @@ export function chatQueries(db: Database, summary: ChatSummary) {
         JSON.stringify(info.security),
         now,
         now,
+        requestState,
         accountId,
       );
       if (!r) throw new Error(`Cannot store chat ${info.address}: account ${accountId} does not exist.`);
@@ -63,6 +71,16 @@ export function chatQueries(db: Database, summary: ChatSummary) {
     },
     setChatFlags(chatId: number, flags: ChatFlags): ChatRow {
       const r = setFlags.get(flag(flags.pinned), flag(flags.muted), flag(flags.archived), chatId);
+      if (!r) throw new Error(`Chat ${chatId} does not exist.`);
+      return toChat(r);
+    },
+    setRequestState(chatId: number, state: RequestState): ChatRow {
+      const r = setRequest.get(state, chatId);
+      if (!r) throw new Error(`Chat ${chatId} does not exist.`);
+      return toChat(r);
+    },
+    setChatTrust(chatId: number, trust: ChatTrust): ChatRow {
+      const r = setTrust.get(flag(trust.verified), flag(trust.identityChanged), chatId);
       if (!r) throw new Error(`Chat ${chatId} does not exist.`);
       return toChat(r);
     },

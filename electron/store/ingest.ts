@@ -4,7 +4,7 @@ import type { IncomingMessage } from '../../protocols/adapter';
 import type { ChatSummary } from './chat-summary';
 import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
 import type { SearchTerms } from './search-terms';
-import type { MessageRow, MessageStatus } from './types';
+import type { MessageRow, MessageStatus, SystemMessageInput } from './types';
 
 // chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status
 type InsertParams = [
@@ -68,6 +68,15 @@ export function ingestQueries(
      RETURNING ${MESSAGE_COLUMNS}`,
   );
 
+  // A notice has no network id of its own; its dedupe key takes that column (prefixed, so it can
+  // never collide with a real one) so the same notice stored twice is dropped like a duplicate.
+  const insertSystem = db.prepare<[string | null, string, string, number, string, number], RawMessage>(
+    `INSERT INTO messages (chat_id, account_id, network_id, sender, from_me, body, sent_at, status, kind)
+     SELECT id, account_id, ?, ?, 0, ?, ?, 'received', ? FROM chats WHERE id = ?
+     ON CONFLICT (account_id, network_id) WHERE network_id IS NOT NULL DO NOTHING
+     RETURNING ${MESSAGE_COLUMNS}`,
+  );
+
   function insertOne(accountId: string, chatId: number, m: IncomingMessage): MessageRow | undefined {
     if (m.fromMe && m.clientId) {
       // Our own message coming back (carbon, archive): it is already stored, from when we queued it.
@@ -93,6 +102,7 @@ export function ingestQueries(
       error: null,
       edited_at: null,
       deleted: 0,
+      kind: 'text',
     };
     const info = insert.run(
       r.chat_id,
@@ -122,6 +132,18 @@ export function ingestQueries(
       (accountId: string, items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>) =>
         summary.batch(() => items.map((item) => insertOne(accountId, item.chatId, item.message))),
     ),
+
+    insertSystemMessage(input: SystemMessageInput): MessageRow | undefined {
+      const r = insertSystem.get(
+        input.dedupeKey === undefined ? null : `sys:${input.dedupeKey}`,
+        input.sender,
+        input.body,
+        input.sentAt,
+        input.kind,
+        input.chatId,
+      );
+      return r && toMessage(r);
+    },
 
     applyReceipt: db.transaction(
       (accountId: string, networkIds: string[], status: 'delivered' | 'read'): MessageRow[] => {

@@ -39,6 +39,35 @@ const seeds: Record<number, { seed(db: Database.Database): void; verify(store: S
       expect(store.listQueued('a1').map((m) => m.clientId)).toEqual(['c1']);
       expect(store.search('hello', 10).map((h) => h.message.id)).toEqual([1]);
       expect(store.listMessages(7, null, 10).messages.map((m) => m.body)).toEqual(['hello there', 'see you']);
+      // Version 2: chats from before interop were all accepted, unverified; every message is text.
+      expect(chat).toMatchObject({ requestState: 'accepted', verified: false, identityChanged: false });
+      expect(store.listMessages(7, null, 10).messages.map((m) => m.kind)).toEqual(['text', 'text']);
+      expect(store.getSetting('interop.enabled')).toBeUndefined();
+    },
+  },
+  2: {
+    seed: (db) => {
+      db.exec(`
+        INSERT INTO settings VALUES ('interop.enabled', '1');
+        INSERT INTO accounts VALUES ('a2', 'interop', 'me@gatekeeper.example', '{}', 1);
+        INSERT INTO chats (id, account_id, network, address, title, kind, inbox, security_json, created_at,
+                           last_activity_at, request_state, verified, identity_changed)
+          VALUES (9, 'a2', 'interop', 'eve@gatekeeper.example', 'Eve', 'direct', 'interop',
+                  '{"e2ee":true,"protocol":"Signal Protocol","endsAt":"recipient-device","label":"x"}', 1, 1,
+                  'pending', 1, 1);
+        INSERT INTO messages (id, chat_id, account_id, network_id, sender, from_me, body, sent_at, status, kind)
+          VALUES (3, 9, 'a2', NULL, 'eve@gatekeeper.example', 0, 'Eve''s safety number changed', 50, 'received', 'notice');
+      `);
+    },
+    verify: (store) => {
+      expect(store.getSetting('interop.enabled')).toBe('1');
+      expect(store.findChat('a2', 'eve@gatekeeper.example')).toMatchObject({
+        requestState: 'pending',
+        verified: true,
+        identityChanged: true,
+      });
+      expect(store.listMessages(9, null, 10).messages.map((m) => m.kind)).toEqual(['notice']);
+      expect(store.search('safety', 10)).toEqual([]);
     },
   },
 };

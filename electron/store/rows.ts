@@ -1,14 +1,15 @@
 // Raw SQLite rows and their mapping to the typed rows of types.ts. Column lists live here so
 // every query selects the same shape.
 import type { NetworkId, SecuritySummary } from '../../protocols/adapter';
-import type { AccountRow, ChatRow, MessageRow, MessageStatus } from './types';
+import type { AccountRow, ChatRow, MessageKind, MessageRow, MessageStatus, RequestState } from './types';
 
 export const MESSAGE_COLUMNS =
-  'id, chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status, error, edited_at, deleted';
+  'id, chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status, error, edited_at, deleted, kind';
 
 export const CHAT_COLUMNS =
   'id, account_id, network, address, title, kind, inbox, security_json, pinned, muted, archived, draft, ' +
-  'last_message_id, last_preview, last_sender_me, last_deleted, last_activity_at, unread_count';
+  'last_message_id, last_preview, last_sender_me, last_deleted, last_activity_at, unread_count, ' +
+  'request_state, verified, identity_changed';
 
 export interface RawMessage {
   id: number;
@@ -25,6 +26,7 @@ export interface RawMessage {
   error: string | null;
   edited_at: number | null;
   deleted: number;
+  kind: MessageKind;
 }
 
 export interface RawChat {
@@ -46,6 +48,9 @@ export interface RawChat {
   last_deleted: number;
   last_activity_at: number;
   unread_count: number;
+  request_state: RequestState;
+  verified: number;
+  identity_changed: number;
 }
 
 export interface RawAccount {
@@ -72,6 +77,7 @@ export function toMessage(r: RawMessage): MessageRow {
     error: r.error,
     editedAt: r.edited_at,
     deleted: r.deleted === 1,
+    kind: r.kind,
   };
 }
 
@@ -109,6 +115,9 @@ export function toChat(r: RawChat): ChatRow {
     lastDeleted: r.last_deleted === 1,
     lastActivityAt: r.last_activity_at,
     draft: r.draft,
+    requestState: r.request_state,
+    verified: r.verified === 1,
+    identityChanged: r.identity_changed === 1,
   };
 }
 

@@ -5,6 +5,16 @@ import type { ChatInfo, IncomingMessage, NetworkId, SecuritySummary } from '../.
 
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 
+/**
+ * What a timeline row is: text someone wrote, a notice from the app (a contact's safety number
+ * changed), or the placeholder of a message that could not be decrypted. Only text is searched,
+ * previewed in the chat list and counted as unread.
+ */
+export type MessageKind = 'text' | 'notice' | 'undecryptable';
+
+/** A first message from someone new (interop) is a request until the user accepts or blocks it. */
+export type RequestState = 'accepted' | 'pending' | 'blocked';
+
 export interface AccountRow {
   id: string;
   network: NetworkId;
@@ -38,6 +48,11 @@ export interface ChatRow {
   /** Sort key of the chat list: time of the newest message, or creation time. */
   lastActivityAt: number;
   draft: string;
+  requestState: RequestState;
+  /** The user compared the safety number and marked it verified (end-to-end networks). */
+  verified: boolean;
+  /** The contact's identity key changed and the user has not acknowledged it yet. */
+  identityChanged: boolean;
 }
 
 export interface MessageRow {
@@ -56,6 +71,7 @@ export interface MessageRow {
   error: string | null;
   editedAt: number | null;
   deleted: boolean;
+  kind: MessageKind;
 }
 
 /** Keyset cursor in a chat's timeline, which is ordered by (sentAt, id). */
@@ -83,6 +99,23 @@ export interface ChatFlags {
   archived?: boolean;
 }
 
+/** A notice or placeholder the service puts into a timeline (see MessageKind). */
+export interface SystemMessageInput {
+  chatId: number;
+  kind: 'notice' | 'undecryptable';
+  body: string;
+  sentAt: number;
+  /** Who it is about (the contact's address). */
+  sender: string;
+  /** Makes the insert idempotent: a second row with the same key for the account is not stored. */
+  dedupeKey?: string;
+}
+
+export interface ChatTrust {
+  verified?: boolean;
+  identityChanged?: boolean;
+}
+
 export interface Store {
   close(): void;
   /** The schema version this file is at (PRAGMA user_version). */
@@ -100,15 +133,24 @@ export interface Store {
   setAdapterState(accountId: string, key: string, value: string): void;
   deleteAdapterState(accountId: string, key: string): void;
 
+  // App-wide settings (key → value)
+  getSetting(key: string): string | undefined;
+  setSetting(key: string, value: string): void;
+
   // Chats
-  /** Inserts or updates title/kind/inbox/security; keeps flags, counts and draft. */
-  upsertChat(accountId: string, info: ChatInfo, now: number): ChatRow;
+  /**
+   * Inserts or updates title/kind/inbox/security; keeps flags, counts, draft, request state and
+   * trust. `requestState` (default 'accepted') applies only when the chat is new.
+   */
+  upsertChat(accountId: string, info: ChatInfo, now: number, requestState?: RequestState): ChatRow;
   getChat(id: number): ChatRow | undefined;
   findChat(accountId: string, address: string): ChatRow | undefined;
   /** Newest activity first, pinned before the rest; archived only when asked. */
   listChats(options: { limit: number; includeArchived?: boolean }): ChatRow[];
   setChatFlags(chatId: number, flags: ChatFlags): ChatRow;
   setDraft(chatId: number, draft: string): void;
+  setRequestState(chatId: number, state: RequestState): ChatRow;
+  setChatTrust(chatId: number, trust: ChatTrust): ChatRow;
   /** Sets unread to 0; returns the newest incoming message (to send a read marker for), if any. */
   markChatRead(chatId: number): MessageRow | undefined;
 
@@ -138,6 +180,11 @@ export interface Store {
     items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>,
   ): Array<MessageRow | undefined>;
   /** Raises own messages' status (delivered → read), never lowers it; returns the changed rows. */
+  /**
+   * Puts a notice or an undecryptable placeholder into a chat's timeline. It does not move the
+   * chat's preview, activity or unread count, and is not searchable. Undefined for a duplicate.
+   */
+  insertSystemMessage(input: SystemMessageInput): MessageRow | undefined;
   applyReceipt(accountId: string, networkIds: string[], status: 'delivered' | 'read'): MessageRow[];
   applyEdit(accountId: string, networkId: string, body: string, at: number): MessageRow | undefined;
   applyDelete(accountId: string, networkId: string, at: number): MessageRow | undefined;

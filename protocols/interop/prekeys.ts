@@ -100,7 +100,9 @@ export class PreKeys {
     const meta = this.requireMeta();
     const signed = await this.stores.signedPreKeys.getSignedPreKey(meta.signedPreKeyId);
     const lastResort = await this.stores.kyberPreKeys.getKyberPreKey(meta.lastResortId);
-    const preKeys = await Promise.all(meta.preKeyIds.map(async (id) => ({ id, key: (await this.stores.preKeys.getPreKey(id)).publicKey() })));
+    // A key used between replenish() and now is left out rather than failing the whole bundle.
+    const preKeys = (await Promise.all(meta.preKeyIds.map((id) => this.stores.preKeys.getPreKey(id).then(
+      (record) => [{ id, key: record.publicKey() }], () => [])))).flat();
     return {
       registrationId: this.local.registrationId,
       deviceId: this.local.deviceId,
@@ -123,11 +125,11 @@ export class PreKeys {
     const meta = this.requireMeta();
     const identity = this.local.keyPair.privateKey;
     const ec = PrivateKey.generate();
-    const signedId = this.takeKyberlessId('nextPreKeyId');
+    const signedId = this.takeId('nextPreKeyId');
     const signed = SignedPreKeyRecord.new(signedId, now, ec.getPublicKey(), ec, identity.sign(ec.getPublicKey().serialize()));
     await this.stores.signedPreKeys.saveSignedPreKey(signedId, signed);
     const kem = KEMKeyPair.generate();
-    const lastResortId = this.takeKyberlessId('nextKyberId');
+    const lastResortId = this.takeId('nextKyberId');
     await this.stores.kyberPreKeys.saveKyberPreKey(lastResortId,
       KyberPreKeyRecord.new(lastResortId, now, kem, identity.sign(kem.getPublicKey().serialize())));
     meta.signedPreKeyId = signedId;
@@ -140,14 +142,14 @@ export class PreKeys {
     const meta = this.requireMeta();
     const identity = this.local.keyPair.privateKey;
     while (meta.preKeyIds.length < ONE_TIME_PREKEYS) {
-      const id = this.takeKyberlessId('nextPreKeyId');
+      const id = this.takeId('nextPreKeyId');
       const key = PrivateKey.generate();
       await this.stores.preKeys.savePreKey(id, PreKeyRecord.new(id, key.getPublicKey(), key));
       meta.preKeyIds.push(id);
     }
     const added: number[] = [];
     while (meta.kyberIds.length < ONE_TIME_PREKEYS) {
-      const id = this.takeKyberlessId('nextKyberId');
+      const id = this.takeId('nextKyberId');
       const kem = KEMKeyPair.generate();
       await this.stores.kyberPreKeys.saveKyberPreKey(id, KyberPreKeyRecord.new(id, Date.now(), kem, identity.sign(kem.getPublicKey().serialize())));
       meta.kyberIds.push(id);
@@ -157,7 +159,7 @@ export class PreKeys {
     return added;
   }
 
-  private takeKyberlessId(counter: 'nextPreKeyId' | 'nextKyberId'): number {
+  private takeId(counter: 'nextPreKeyId' | 'nextKyberId'): number {
     const meta = this.requireMeta();
     const id = meta[counter];
     meta[counter] = wrap(id);

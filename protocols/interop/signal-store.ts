@@ -1,9 +1,10 @@
 // libsignal's five stores over AdapterState (string KV, base64 values), so a restarted adapter
 // resumes its sessions. The service seals these values at rest. Identity trust is per account
 // name (the bare JID), not per device: every device of an account shares its identity key.
-import {
-  Direction, IdentityChange, IdentityKeyPair, IdentityKeyStore, KyberPreKeyRecord, KyberPreKeyStore, PreKeyRecord,
-  PreKeyStore, PrivateKey, ProtocolAddress, PublicKey, SessionRecord, SessionStore, SignedPreKeyRecord,
+import type {
+  Direction, PrivateKey, ProtocolAddress} from '@signalapp/libsignal-client';
+import { IdentityChange, IdentityKeyPair, IdentityKeyStore, KyberPreKeyRecord, KyberPreKeyStore, PreKeyRecord,
+  PreKeyStore, PublicKey, SessionRecord, SessionStore, SignedPreKeyRecord,
   SignedPreKeyStore,
 } from '@signalapp/libsignal-client';
 import type { AdapterState } from '../adapter.js';
@@ -60,19 +61,30 @@ export function localIdentity(state: AdapterState, taken: ReadonlySet<number> = 
   return { keyPair, registrationId, deviceId };
 }
 
+/**
+ * Sessions are written through to AdapterState on every save, and read from memory: decoding a
+ * session record (several KB with the post-quantum ratchet's state) from base64 on every message
+ * doubled the channel's cost over bare libsignal (bench/interop.bench.ts).
+ */
 export class StateSessionStore extends SessionStore {
+  private readonly cache = new Map<string, SessionRecord>();
   constructor(private readonly state: AdapterState) { super(); }
   async saveSession(name: ProtocolAddress, record: SessionRecord): Promise<void> {
-    this.state.set(K.session(name), toB64(record.serialize()));
+    const key = K.session(name);
+    this.state.set(key, toB64(record.serialize()));
+    this.cache.set(key, record);
   }
   async getSession(name: ProtocolAddress): Promise<SessionRecord | null> {
-    return load(this.state, K.session(name), (b) => SessionRecord.deserialize(b));
+    const key = K.session(name);
+    const cached = this.cache.get(key);
+    if (cached) return cached;
+    const record = load(this.state, key, (b) => SessionRecord.deserialize(b));
+    if (record) this.cache.set(key, record);
+    return record;
   }
   async getExistingSessions(addresses: ProtocolAddress[]): Promise<SessionRecord[]> {
-    return addresses.flatMap((a) => {
-      const record = load(this.state, K.session(a), (b) => SessionRecord.deserialize(b));
-      return record ? [record] : [];
-    });
+    const records = await Promise.all(addresses.map((a) => this.getSession(a)));
+    return records.filter((r): r is SessionRecord => r !== null);
   }
 }
 
@@ -106,8 +118,16 @@ export class StateIdentityStore extends IdentityKeyStore {
     return this.peerIdentity(name.name());
   }
   peerIdentity(name: string): PublicKey | null {
-    return load(this.state, K.peer(name), (b) => PublicKey.deserialize(b));
+    // Read on every message: kept decoded, keyed by the stored text so a change is seen.
+    const stored = this.state.get(K.peer(name));
+    if (stored === undefined) return null;
+    const cached = this.decoded.get(name);
+    if (cached?.stored === stored) return cached.key;
+    const key = PublicKey.deserialize(fromB64(stored));
+    this.decoded.set(name, { stored, key });
+    return key;
   }
+  private readonly decoded = new Map<string, { stored: string; key: PublicKey }>();
 }
 
 /** Prekeys. Removals and Kyber uses are reported so the bundle can be replenished and republished. */

@@ -23,6 +23,8 @@ import { FatalConnectionError } from './errors.js';
 import { authenticate, NS_SASL } from './sasl.js';
 import type { StreamManagement } from './stream-management.js';
 import { NS_SM } from './stream-management.js';
+import type { Socks5Proxy } from './socks5.js';
+import { socks5Transport } from './socks5-transport.js';
 
 const NS_TLS = 'urn:ietf:params:xml:ns:xmpp-tls';
 const NS_BIND = 'urn:ietf:params:xml:ns:xmpp-bind';
@@ -36,6 +38,8 @@ export interface ConnectionParams {
   host: string;
   port: number;
   trustedCa?: string;
+  /** Tunnel to host:port through this SOCKS5 proxy, which also resolves host: no direct connection, no local DNS. */
+  proxy?: Socks5Proxy;
   /** Stream management state shared by all connections of one account (resumption). */
   sm: StreamManagement;
   log: Logger;
@@ -72,7 +76,8 @@ export class XmppConnection {
     void this.closed.then(() => (this.ended = true));
     const entity = new Client({ domain: params.domain, lang: 'en', timeout: 5_000 });
     this.entity = entity;
-    tcp({ entity });
+    if (params.proxy) socks5Transport(entity, { proxy: params.proxy, loginTimeoutMs: params.timeoutMs });
+    else tcp({ entity });
     this.middleware = middlewareFactory({ entity });
     const streamFeatures = streamFeaturesFactory({ middleware: this.middleware });
     this.iqCaller = iqCallerFactory({ middleware: this.middleware, entity });

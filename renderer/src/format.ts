@@ -92,3 +92,8 @@ export function avatarHue(key: string): number {
   for (let i = 0; i < key.length; i++) h = (h * 31 + key.charCodeAt(i)) % 360;
   return h;
 }
+
+/** A safety number's digits in groups of five, as both sides read them: "12345…" → ["12345", …]. */
+export function digitGroups(digits: string): string[] {
+  return digits.match(/\d{1,5}/g) ?? [];
+}

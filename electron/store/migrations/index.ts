@@ -2,6 +2,7 @@
 // because databases in the field are already at its version.
 import type { Database } from 'better-sqlite3';
 import * as m001 from './001-initial';
+import * as m002 from './002-interop';
 
 export interface Migration {
   /** The user_version the database has after this migration; 1, 2, 3… without gaps. */
@@ -10,6 +11,6 @@ export interface Migration {
   up(db: Database): void;
 }
 
-export const migrations: readonly Migration[] = [m001];
+export const migrations: readonly Migration[] = [m001, m002];
 
 export const latestVersion: number = migrations.length;

@@ -3,7 +3,14 @@ import { actions } from '../state/app';
 import { Avatar } from './Avatar';
 import { LockIcon } from './Icons';
 
-export function ChatHeader({ chat }: { chat: ChatView }) {
+interface Props {
+  chat: ChatView;
+  /** Set for end-to-end encrypted chats: opens or closes the safety-number screen. */
+  onToggleSafetyNumber?: () => void;
+  safetyNumberOpen?: boolean;
+}
+
+export function ChatHeader({ chat, onToggleSafetyNumber, safetyNumberOpen = false }: Props) {
   const security = chat.security;
   return (
     <header className="chat-header">
@@ -21,9 +28,19 @@ export function ChatHeader({ chat }: { chat: ChatView }) {
           >
             {security.label}
           </span>
+          {chat.inbox === 'interop' && security.e2ee && (
+            <span className={`trust ${chat.verified ? 'verified' : 'unverified'}`} data-testid="verification">
+              {chat.verified ? 'Verified' : 'Unverified'}
+            </span>
+          )}
         </div>
       </div>
       <div className="chat-header-actions">
+        {security.e2ee && onToggleSafetyNumber && (
+          <button type="button" className="button subtle" aria-expanded={safetyNumberOpen} onClick={onToggleSafetyNumber}>
+            Safety number
+          </button>
+        )}
         <button
           type="button"
           className="button subtle"

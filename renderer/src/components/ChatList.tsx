@@ -18,6 +18,7 @@ function Rows({ chats, openChatId, now }: { chats: ChatView[]; openChatId: numbe
 
 function InteropInbox({ chats, openChatId, now }: { chats: ChatView[]; openChatId: number | null; now: number }) {
   const [expanded, setExpanded] = useState(true);
+  const enabled = useApp((s) => s.settings?.interopEnabled ?? false);
   const unread = unreadTotal(chats);
   return (
     <section className="interop-inbox" aria-label="Interop inbox">
@@ -46,8 +47,9 @@ function InteropInbox({ chats, openChatId, now }: { chats: ChatView[]; openChatI
       <div id="interop-inbox-body" hidden={!expanded}>
         {chats.length === 0 ? (
           <p className="empty-note">
-            Chats with people on other messengers (e.g. WhatsApp, Messenger) will appear here once interoperability is
-            turned on in Settings. It is off until you turn it on.
+            {enabled
+              ? 'Interoperability is on. Chats with people on other messengers (e.g. WhatsApp, Messenger) will appear here; someone new who writes first shows up as a request.'
+              : 'Chats with people on other messengers (e.g. WhatsApp, Messenger) will appear here once interoperability is turned on in Settings. It is off until you turn it on.'}
           </p>
         ) : (
           <Rows chats={chats} openChatId={openChatId} now={now} />

@@ -1,8 +1,11 @@
-import type { KeyboardEvent } from 'react';
+import { useState, type KeyboardEvent } from 'react';
+import type { ChatView } from '../api';
 import { actions } from '../state/app';
 import { useApp } from '../state/store';
 import { ChatHeader } from './ChatHeader';
 import { Composer } from './Composer';
+import { IdentityChangedBanner, RequestBanner } from './RequestBanner';
+import { SafetyNumberPanel } from './SafetyNumberPanel';
 import { Timeline } from './Timeline';
 import { TypingIndicator } from './TypingIndicator';
 
@@ -15,7 +18,6 @@ function closeOnEscape(e: KeyboardEvent) {
 
 export function ChatPane() {
   const chat = useApp((s) => (s.openChatId === null ? undefined : s.chats[s.openChatId]));
-  const timeline = useApp((s) => s.timeline);
   const hasAccounts = useApp((s) => Object.keys(s.accounts).length > 0);
 
   if (!chat) {
@@ -33,9 +35,22 @@ export function ChatPane() {
     );
   }
 
+  return <OpenChat key={chat.id} chat={chat} />;
+}
+
+/** Keyed by chat, so the safety-number screen closes when another chat opens. */
+function OpenChat({ chat }: { chat: ChatView }) {
+  const timeline = useApp((s) => s.timeline);
+  const [safetyNumber, setSafetyNumber] = useState(false);
   return (
     <main className="chat-pane" aria-label={chat.title} onKeyDown={closeOnEscape}>
-      <ChatHeader chat={chat} />
+      <ChatHeader
+        chat={chat}
+        safetyNumberOpen={safetyNumber}
+        {...(chat.security.e2ee ? { onToggleSafetyNumber: () => setSafetyNumber(!safetyNumber) } : {})}
+      />
+      {safetyNumber && <SafetyNumberPanel chat={chat} onClose={() => setSafetyNumber(false)} />}
+      {chat.identityChanged && <IdentityChangedBanner chat={chat} onShowNumber={() => setSafetyNumber(true)} />}
       {timeline && timeline.chatId === chat.id ? (
         <Timeline key={timeline.generation} window={timeline} />
       ) : (
@@ -44,7 +59,9 @@ export function ChatPane() {
         </div>
       )}
       <TypingIndicator chat={chat} />
-      <Composer key={chat.id} chat={chat} />
+      {/* No key on Composer: OpenChat is keyed by chat already, and a key here could equal the
+          Timeline's generation key among the same siblings, which duplicated the timeline. */}
+      {chat.requestState === 'pending' ? <RequestBanner chat={chat} /> : <Composer chat={chat} />}
     </main>
   );
 }

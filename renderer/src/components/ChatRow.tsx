@@ -2,8 +2,17 @@ import { memo } from 'react';
 import type { ChatView } from '../api';
 import { shortWhen } from '../format';
 import { actions } from '../state/app';
+import { useApp } from '../state/store';
 import { Avatar } from './Avatar';
-import { MutedIcon, PinIcon } from './Icons';
+import { LockIcon, MutedIcon, PinIcon } from './Icons';
+
+/** The server an account connects to: its host setting, else the domain of its address. */
+function serverOf(account: { host: string | null; address: string } | undefined): string | null {
+  if (!account) return null;
+  if (account.host) return account.host;
+  const at = account.address.lastIndexOf('@');
+  return at >= 0 ? account.address.slice(at + 1) : null;
+}
 
 interface Props {
   chat: ChatView;
@@ -12,6 +21,10 @@ interface Props {
 }
 
 export const ChatRow = memo(function ChatRow({ chat, active, now }: Props) {
+  const server = useApp((s) => (chat.inbox === 'interop' ? serverOf(s.accounts[chat.accountId]) : null));
+  // Interop chats say which network and whose server they cross: "Interop · gatekeeper.example".
+  const networkLabel = server ? `${chat.networkName} · ${server}` : chat.networkName;
+  const request = chat.requestState === 'pending';
   const preview = chat.draft.trim() !== '' ? `Draft: ${chat.draft}` : chat.lastPreview !== null ? (chat.lastSenderMe ? `You: ${chat.lastPreview}` : chat.lastPreview) : '';
   return (
     <li>
@@ -31,7 +44,9 @@ export const ChatRow = memo(function ChatRow({ chat, active, now }: Props) {
             <span className="chat-time">{chat.lastActivityAt > 0 ? shortWhen(chat.lastActivityAt, now) : ''}</span>
           </span>
           <span className="chat-row-bottom">
-            <span className="badge network">{chat.networkName}</span>
+            <span className="badge network">{networkLabel}</span>
+            {chat.security.e2ee && <LockIcon label={chat.security.label} />}
+            {request && <span className="badge request">Request</span>}
             <span className="chat-preview">{preview}</span>
             {chat.unreadCount > 0 && (
               <span className={`unread-badge${chat.muted ? ' quiet' : ''}`} data-testid="unread-badge" title={`${chat.unreadCount} unread`}>

@@ -24,6 +24,8 @@ export function Dialog({ title, onClose, children }: Props) {
       onCancel={(e) => {
         // Escape: let React state decide, so the dialog and the state never disagree.
         e.preventDefault();
+        // A dialog opened from another (the interop disclosure from Settings) closes alone.
+        e.stopPropagation();
         onClose();
       }}
     >

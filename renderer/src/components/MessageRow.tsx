@@ -35,6 +35,14 @@ interface Props {
 }
 
 export const MessageRow = memo(function MessageRow({ message, continued, highlighted }: Props) {
+  if (message.kind === 'notice') {
+    // The app's own word (a safety number changed): centred like a day separator, not a bubble.
+    return (
+      <div className="notice-row" data-message-id={message.id}>
+        <span className="notice">{message.body}</span>
+      </div>
+    );
+  }
   const mine = message.fromMe;
   return (
     <div className={`message-row${continued ? ' continued' : ''}`} data-message-id={message.id}>
@@ -43,6 +51,8 @@ export const MessageRow = memo(function MessageRow({ message, continued, highlig
           {!mine && <div className="sender">{message.senderName ?? message.sender}</div>}
           {message.deleted ? (
             <div className="body deleted">This message was deleted</div>
+          ) : message.kind === 'undecryptable' ? (
+            <div className="body undecryptable">{message.body}</div>
           ) : (
             <div className="body">{message.body}</div>
           )}

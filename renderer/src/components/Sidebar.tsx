@@ -6,9 +6,10 @@ import { NewChatDialog } from './NewChatDialog';
 import { NotificationButton } from './NotificationButton';
 import { SearchBox } from './SearchBox';
 import { SearchResults } from './SearchResults';
+import { SettingsDialog } from './SettingsDialog';
 
 export function Sidebar() {
-  const [dialog, setDialog] = useState<'add-account' | 'new-chat' | null>(null);
+  const [dialog, setDialog] = useState<'add-account' | 'new-chat' | 'settings' | null>(null);
   const [query, setQuery] = useState('');
   return (
     <nav className="sidebar" aria-label="Sidebar">
@@ -29,10 +30,14 @@ export function Sidebar() {
         {query.trim() !== '' ? <SearchResults /> : <ChatList />}
       </div>
       <div className="sidebar-bottom">
+        <button type="button" className="button subtle" onClick={() => setDialog('settings')}>
+          Settings
+        </button>
         <NotificationButton />
       </div>
       {dialog === 'add-account' && <AddAccountDialog onClose={() => setDialog(null)} />}
       {dialog === 'new-chat' && <NewChatDialog onClose={() => setDialog(null)} />}
+      {dialog === 'settings' && <SettingsDialog onClose={() => setDialog(null)} />}
     </nav>
   );
 }

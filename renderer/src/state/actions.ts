@@ -1,6 +1,6 @@
 // Everything the UI asks of the core, and how each answer lands in the store. Calls never throw;
 // a failed call becomes a UI error (the global alert) unless the caller shows it itself (dialogs).
-import type { ChatView, Method, Params, Result, Results, SwitchboardApi } from '../api';
+import type { ChatView, Method, Params, Result, Results, SafetyNumberView, SwitchboardApi } from '../api';
 import { type AppStore } from './store';
 import { withoutChats } from './applyEvent';
 import { appendNewer, prependOlder, upsertMessage, windowFromPage } from './timeline';
@@ -49,9 +49,10 @@ export function createActions({ api, store }: ActionDeps) {
   }
 
   async function loadSnapshot(): Promise<boolean> {
-    const snapshot = await call('getSnapshot', {});
+    const [snapshot, settings] = await Promise.all([call('getSnapshot', {}), call('getSettings', {})]);
     if (!snapshot) return false;
     store.setState({
+      ...(settings ? { settings } : {}),
       ready: true,
       accounts: Object.fromEntries(snapshot.accounts.map((a) => [a.id, a])),
       chats: Object.fromEntries(snapshot.chats.map((c) => [c.id, c])),
@@ -216,6 +217,32 @@ export function createActions({ api, store }: ActionDeps) {
         });
       }
       return result;
+    },
+    /** Dialogs show these errors themselves, so they get the raw result. */
+    async setInteropEnabled(enabled: boolean): Promise<Result<Results['setInteropEnabled']>> {
+      const result = await rawCall('setInteropEnabled', { enabled });
+      if (result.ok) store.setState({ settings: result.value });
+      return result;
+    },
+    async acceptChat(chatId: number): Promise<void> {
+      const chat = await call('acceptChat', { chatId });
+      if (chat) upsertChat(chat);
+    },
+    async blockChat(chatId: number): Promise<void> {
+      const chat = await call('blockChat', { chatId });
+      if (!chat) return;
+      upsertChat(chat);
+      if (store.getState().openChatId === chatId) closeChat();
+    },
+    /** The safety-number screen shows its own error. */
+    getSafetyNumber: (chatId: number): Promise<Result<SafetyNumberView>> => rawCall('getSafetyNumber', { chatId }),
+    async markVerified(chatId: number, verified = true): Promise<void> {
+      const chat = await call('markVerified', { chatId, verified });
+      if (chat) upsertChat(chat);
+    },
+    async acknowledgeIdentity(chatId: number): Promise<void> {
+      const chat = await call('acknowledgeIdentity', { chatId });
+      if (chat) upsertChat(chat);
     },
     async startChat(accountId: string, address: string): Promise<Result<ChatView>> {
       const result = await rawCall('startChat', { accountId, address });

@@ -76,6 +76,8 @@ export function reduceEvent(state: AppState, event: StateEvent, now: number): Pa
     }
     case 'typing':
       return setTyping(state, event.chatId, event.from, event.state === 'composing', now);
+    case 'settings':
+      return { settings: event.settings };
   }
 }
 

@@ -16,6 +16,8 @@ export function compareChats(a: ChatView, b: ChatView): number {
 export function groupChats(chats: Record<number, ChatView>): ChatGroups {
   const groups: ChatGroups = { interop: [], native: [], archived: [] };
   for (const chat of Object.values(chats)) {
+    // A blocked contact's chat stays in the store (so what they send is dropped) but not in view.
+    if (chat.requestState === 'blocked') continue;
     if (chat.archived) groups.archived.push(chat);
     else if (chat.inbox === 'interop') groups.interop.push(chat);
     else groups.native.push(chat);

@@ -3,7 +3,7 @@
 // (core events) and actions.ts (answers to calls).
 import { createStore } from 'zustand/vanilla';
 import { useStore } from 'zustand';
-import type { AccountView, ChatView, SearchResult } from '../api';
+import type { AccountView, ChatView, SearchResult, Settings } from '../api';
 import type { TimelineWindow } from './timeline';
 
 export interface TypingEntry {
@@ -35,6 +35,8 @@ export interface AppState {
   typing: Record<number, TypingEntry[]>;
   search: SearchState;
   errors: UiError[];
+  /** App-wide settings (interoperability on/off); null until loaded. */
+  settings: Settings | null;
 }
 
 export const TYPING_TTL_MS = 6000;
@@ -49,6 +51,7 @@ export function initialState(): AppState {
     typing: {},
     search: { query: '', results: [], loading: false },
     errors: [],
+    settings: null,
   };
 }
 

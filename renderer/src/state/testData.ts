@@ -20,6 +20,9 @@ export function chatView(id: number, patch: Partial<ChatView> = {}): ChatView {
     lastSenderMe: false,
     lastActivityAt: id * 1000,
     draft: '',
+    requestState: 'accepted',
+    verified: false,
+    identityChanged: false,
     ...patch,
   };
 }
@@ -38,6 +41,7 @@ export function messageView(id: number, patch: Partial<MessageView> = {}): Messa
     error: null,
     editedAt: null,
     deleted: false,
+    kind: 'text',
     ...patch,
   };
 }

@@ -22,6 +22,8 @@ export function buildRows(messages: MessageView[]): TimelineRow[] {
     const continued =
       !newDay &&
       previous !== undefined &&
+      previous.kind !== 'notice' &&
+      message.kind !== 'notice' &&
       previous.sender === message.sender &&
       previous.fromMe === message.fromMe &&
       message.sentAt - previous.sentAt < CONTINUE_MS;
