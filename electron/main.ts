@@ -17,6 +17,11 @@ const allowedPermissions = new Set(['notifications']);
 
 let window: BrowserWindow | null = null;
 
+/**
+ * Seals account passwords and, for interop accounts, every value of the adapter's state (the
+ * Signal identity key, prekeys and sessions; see service/adapterState.ts) with the key the OS
+ * protects. Where safeStorage is unavailable the service falls back to its key file.
+ */
 function safeStorageBox(): SecretBox {
   return {
     seal: (plain) => `ss1:${safeStorage.encryptString(plain).toString('base64')}`,

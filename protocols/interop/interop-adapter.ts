@@ -34,7 +34,11 @@ export interface InteropAdapterOptions {
   resource?: string;
   /** A contact's device list is re-read from PEP when older than this. Default 30 s. */
   deviceListMaxAgeMs?: number;
-  /** Delivery receipts for messages arriving within this window go out as one envelope. Default 50 ms. */
+  /**
+   * Delivery receipts for messages arriving within this window go out as one envelope. Default
+   * 250 ms: a receipt is not urgent, and each one is a stanza every device decrypts and the server
+   * archives twice.
+   */
   receiptBatchMs?: number;
 }
 
@@ -115,7 +119,7 @@ export class InteropAdapter implements ProtocolAdapter {
       emit: (event) => this.deliver(event),
       replenish: () => this.replenish(),
       sendRaw: (stanza) => this.online?.send(stanza) ?? Promise.resolve(),
-      receiptBatchMs: options.receiptBatchMs ?? 50,
+      receiptBatchMs: options.receiptBatchMs ?? 250,
       log: (level, msg, fields) => this.log(level, msg, fields),
     });
     this.keeper = new ConnectionKeeper({

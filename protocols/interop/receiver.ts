@@ -44,6 +44,8 @@ export class Receiver {
   /** Failed networkIds already reported: the same failure again (e.g. from the archive) is silent. */
   private readonly failed = new Set<string>();
   private readonly receipts = new Map<string, string[]>();
+  /** Own devices whose new session this device has acknowledged since it started. */
+  private readonly acknowledged = new Set<string>();
   private receiptTimer: NodeJS.Timeout | null = null;
 
   constructor(private readonly deps: ReceiverDeps) {
@@ -110,7 +112,14 @@ export class Receiver {
       return;
     }
     this.seen.add(networkId);
-    if (copy.kind === 'prekey') this.deps.replenish();
+    if (copy.kind === 'prekey') {
+      this.deps.replenish();
+      // Not awaited: it queues behind this job.
+      if (routing.fromMe && !this.acknowledged.has(`${from.deviceId}`)) {
+        this.acknowledged.add(`${from.deviceId}`);
+        this.deps.sender.acknowledgeSession(from).catch((err: unknown) => this.deps.log('debug', 'a session acknowledgement was not sent', { error: String(err) }));
+      }
+    }
     let envelope: Envelope;
     try {
       envelope = decodeEnvelope(plaintext);

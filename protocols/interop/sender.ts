@@ -5,7 +5,8 @@
 import type { AdapterState } from '../adapter.js';
 import { BoundedMap } from './bounded-set.js';
 import type { DeviceDirectory } from './device-directory.js';
-import { decodeEnvelope, encodeEnvelope, type Envelope } from './envelope.js';
+import { ENVELOPE_VERSION, decodeEnvelope, encodeEnvelope, type Envelope } from './envelope.js';
+import { randomUUID } from 'node:crypto';
 import { encryptedMessage } from './stanza.js';
 import type { SerialQueue } from './serial-queue.js';
 import type { DeviceAddress, SignalChannel } from './signal-channel.js';
@@ -65,6 +66,25 @@ export class Sender {
     } catch (err) {
       throw new Error(`${own}: the connection dropped before the server confirmed the message (${(err as Error).message}).`);
     }
+  }
+
+  /**
+   * An envelope with no content to one device, so a session it set up with us is acknowledged:
+   * until a device hears back, libsignal keeps sending it PreKey messages (~2 KB each with the Kyber
+   * ciphertext instead of ~270 bytes). Contacts hear back through receipts; the account's own
+   * devices send each other nothing else, so they get this.
+   */
+  async acknowledgeSession(device: DeviceAddress): Promise<void> {
+    const { queue, channel, directory, own } = this.deps;
+    const acked = await queue.run(async () => {
+      const plaintext = encodeEnvelope({ v: ENVELOPE_VERSION, sentAt: Date.now() });
+      const { copies } = await channel.encrypt(plaintext, [device], (d) => directory.bundle(d));
+      if (!copies.length) return null;
+      const written = this.deps.write(encryptedMessage(device.name === own ? own : device.name, randomUUID(), channel.deviceId, copies, true));
+      written.catch(() => {});
+      return written;
+    });
+    await acked;
   }
 
   /**

@@ -2,9 +2,9 @@
 // ways and end-to-end TLS through the tunnel, and every way the proxy can fail mapped to a state that
 // names the proxy, without hanging and without the proxy's password in any state or log line.
 //
-// The account side is the adapter's own connection loop (ConnectionKeeper creating XmppConnections,
-// the states are what the adapter emits) with the proxy in ConnectionParams: XmppAdapter does not
-// pass AccountSettings.proxy on yet, which is a one-line change in xmpp-adapter.ts.
+// Most cases drive the adapter's own connection loop (ConnectionKeeper creating XmppConnections,
+// the states are what the adapter emits) with the proxy in ConnectionParams, to reach each failure
+// directly; one case goes through XmppAdapter with AccountSettings.proxy.
 import type { TLSSocket } from 'node:tls';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
@@ -150,6 +150,21 @@ describe('XMPP through a SOCKS5 proxy', () => {
       expect(alice.transcript()).not.toContain(PROXY_PASSWORD);
     } finally {
       await alice.stop();
+      await socks.dispose();
+    }
+  });
+
+  it('is used by XmppAdapter when the account settings name a proxy', async () => {
+    const socks = await startProxy();
+    const carol = account(server, 'alice', 'alice-pw', { host: 'localhost', proxy: proxyOf(socks, { username: PROXY_USER, password: PROXY_PASSWORD }) });
+    try {
+      await online(carol);
+      expect(socks.targets, 'the adapter connected through the proxy').toEqual([{ host: 'localhost', port: server.c2sPort, addressType: 'domain' }]);
+      await carol.adapter.send('bob@localhost', { clientId: 'adapter-via-proxy', body: 'the adapter went through the proxy' });
+      await bob.events.waitFor('the proxied adapter\'s message', (e) => e.type === 'message' && e.message.body === 'the adapter went through the proxy');
+      expect(carol.ctx.lines.map((l) => JSON.stringify(l)).join('\n')).not.toContain(PROXY_PASSWORD);
+    } finally {
+      await carol.adapter.disconnect();
       await socks.dispose();
     }
   });

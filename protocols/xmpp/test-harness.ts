@@ -1,7 +1,7 @@
 // Helpers shared by the XMPP integration tests: an in-memory AdapterContext, an event recorder with
 // waits that fail with a message saying what never happened, and adapter construction against the
 // private Prosody of test/servers/prosody.ts.
-import type { AdapterContext, AdapterEvent, AdapterState, ConnectionState, IncomingMessage, Logger } from '../adapter.js';
+import type { AccountSettings, AdapterContext, AdapterEvent, AdapterState, ConnectionState, IncomingMessage, Logger } from '../adapter.js';
 import type { ProsodyServer } from '../../test/servers/prosody.js';
 import xml from '@xmpp/xml';
 import { XmppAdapter, type XmppAdapterOptions } from './index.js';
@@ -95,6 +95,7 @@ export function account(server: ProsodyServer, user: string, password: string, o
   host?: string;
   port?: number;
   trustedCa?: string | null;
+  proxy?: AccountSettings['proxy'];
 } = {}): TestAccount {
   const ctx = memoryContext(options.state);
   const adapter = new XmppAdapter({
@@ -103,6 +104,7 @@ export function account(server: ProsodyServer, user: string, password: string, o
     host: options.host ?? server.host,
     port: options.port ?? server.c2sPort,
     ...(options.trustedCa === null ? {} : { trustedCa: options.trustedCa ?? server.caPem }),
+    ...(options.proxy ? { proxy: options.proxy } : {}),
   }, ctx, { reconnect: FAST_RECONNECT, ...options.adapter });
   return { address: `${user}@${server.domain}`, adapter, events: new Recorder(adapter), ctx };
 }

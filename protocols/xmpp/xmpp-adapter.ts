@@ -214,6 +214,7 @@ export class XmppAdapter implements ProtocolAdapter {
       host: this.settings.host ?? this.domain,
       port: this.settings.port ?? 5222,
       trustedCa: this.settings.trustedCa,
+      proxy: this.settings.proxy,
       sm: this.sm,
       log: this.ctx.log,
       logFields: this.logFields(),

@@ -10,7 +10,9 @@ function AccountRow({ account, onRemove }: { account: AccountView; onRemove: () 
   // Ticks every second only matter while a countdown is shown, but are cheap enough for all rows.
   const now = useNow(1000);
   const text = connectionText(account.state, now);
-  const canReconnect = account.state.kind === 'offline' || account.state.kind === 'reconnecting';
+  const interopOff = useApp((s) => account.network === 'interop' && !(s.settings?.interopEnabled ?? false));
+  // An interop account waits for the setting, not for a retry.
+  const canReconnect = !interopOff && (account.state.kind === 'offline' || account.state.kind === 'reconnecting');
   return (
     <li className="account">
       <span className={`status-dot ${text.tone}`} aria-hidden="true" />

@@ -6,12 +6,10 @@ import { useApp } from '../state/store';
 import { Avatar } from './Avatar';
 import { LockIcon, MutedIcon, PinIcon } from './Icons';
 
-/** The server an account connects to: its host setting, else the domain of its address. */
-function serverOf(account: { host: string | null; address: string } | undefined): string | null {
-  if (!account) return null;
-  if (account.host) return account.host;
-  const at = account.address.lastIndexOf('@');
-  return at >= 0 ? account.address.slice(at + 1) : null;
+/** The domain of the account's server (the gatekeeper's), from its address: "gatekeeper.example". */
+function serverOf(account: { address: string } | undefined): string | null {
+  const at = account?.address.lastIndexOf('@') ?? -1;
+  return account && at >= 0 ? account.address.slice(at + 1) : null;
 }
 
 interface Props {

@@ -78,7 +78,10 @@ export function SafetyNumberPanel({ chat, onClose }: { chat: ChatView; onClose: 
         </div>
       )}
       <div className="safety-number-actions">
-        <span className={`trust ${chat.verified ? 'verified' : 'unverified'}`}>{chat.verified ? 'Verified' : 'Not verified yet'}</span>
+        {/* The chat header says "Verified"/"Unverified"; one place, so the word is never ambiguous. */}
+        <span className="field-hint">
+          {chat.verified ? 'You marked this safety number as verified.' : 'Not marked as verified yet.'}
+        </span>
         {chat.verified ? (
           <button type="button" className="button" onClick={() => void actions.markVerified(chat.id, false)}>
             Clear verification
