@@ -58,6 +58,8 @@ beforeAll(async () => {
   prosody = await startProsody();
   await prosody.register('ina', 'ina-pw');
   await prosody.register('olaf', 'olaf-pw');
+  await prosody.register('pia', 'pia-pw');
+  await prosody.register('quin', 'quin-pw');
 });
 
 afterAll(async () => {
@@ -118,5 +120,46 @@ describe('the interop channel through the whole service', () => {
 
     await ina.service.stop();
     await olaf.service.stop();
+  });
+
+  it('a contact who reinstalled shows a notice in the chat, and the chat is unverified until acknowledged', async () => {
+    const pia = newService();
+    const quin = newService();
+    const isOnline = (e: CoreEvent) => e.type === 'account' && e.account.state.kind === 'online';
+    for (const s of [pia.service, quin.service]) await call(s, 'setInteropEnabled', { enabled: true });
+    let online = waitFor(pia.service, 'pia online', isOnline);
+    const piaAccount = await interopAccount(pia.service, 'pia');
+    await online;
+    online = waitFor(quin.service, 'quin online', isOnline);
+    const quinAccount = await interopAccount(quin.service, 'quin');
+    await online;
+
+    const piaChat = await call(pia.service, 'startChat', { accountId: piaAccount, address: `quin@${prosody.domain}` });
+    const quinChat = await call(quin.service, 'startChat', { accountId: quinAccount, address: `pia@${prosody.domain}` });
+    const first = waitFor(pia.service, 'the first message at pia', (e) => e.type === 'message' && e.message.body === 'before');
+    await call(quin.service, 'send', { chatId: quinChat.id, body: 'before' });
+    await first;
+    expect((await call(pia.service, 'markVerified', { chatId: piaChat.id })).verified).toBe(true);
+
+    // Quin reinstalls: a fresh profile, so a new identity key, writes again.
+    await quin.service.stop();
+    const again = newService();
+    await call(again.service, 'setInteropEnabled', { enabled: true });
+    online = waitFor(again.service, 'quin online again', isOnline);
+    const quinAgain = await interopAccount(again.service, 'quin');
+    await online;
+    const notice = waitFor(pia.service, 'the identity notice', (e) => e.type === 'message' && e.message.kind === 'notice');
+    const after = waitFor(pia.service, 'the message from the new install', (e) => e.type === 'message' && e.message.body === 'after');
+    const chatAgain = await call(again.service, 'startChat', { accountId: quinAgain, address: `pia@${prosody.domain}` });
+    await call(again.service, 'send', { chatId: chatAgain.id, body: 'after' });
+    const noticeEvent = (await notice) as Extract<CoreEvent, { type: 'message' }>;
+    await after;
+    expect(noticeEvent.message).toMatchObject({ chatId: piaChat.id, body: `${piaChat.title}'s safety number changed` });
+    const chat = (await call(pia.service, 'listChats', { limit: 10 })).find((c) => c.id === piaChat.id);
+    expect(chat).toMatchObject({ verified: false, identityChanged: true });
+    expect(await call(pia.service, 'acknowledgeIdentity', { chatId: piaChat.id })).toMatchObject({ identityChanged: false, verified: false });
+
+    await pia.service.stop();
+    await again.service.stop();
   });
 });

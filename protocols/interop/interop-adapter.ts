@@ -160,6 +160,17 @@ export class InteropAdapter implements ProtocolAdapter {
     if (wasRunning || this.current.kind !== 'offline') this.setState({ kind: 'offline', reason: 'stopped', detail: 'Disconnected.' });
   }
 
+  /**
+   * Removes this installation from the account's device list and withdraws its bundle, then
+   * disconnects (the user unlinks the device or logs out). Contacts stop encrypting to it once their
+   * cached copy of the list expires; its keys and sessions stay in state until the service drops it.
+   */
+  async unlink(): Promise<void> {
+    const connection = this.requireOnline('unlink this device');
+    await this.publisher.withdraw(connection.iqCaller);
+    await this.disconnect();
+  }
+
   normalize(address: string): string {
     return normalizeAddress(address);
   }

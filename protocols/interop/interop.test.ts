@@ -4,6 +4,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startProsody, type ProsodyServer } from '../../test/servers/prosody.js';
 import type { XmppConnection } from '../xmpp/connection.js';
+import { parseDevices } from './bundle-xml.js';
+import { CURRENT, DEVICES_NODE } from './namespaces.js';
+import { fetchItems } from './pep.js';
 import { ONE_TIME_PREKEYS } from './prekeys.js';
 import {
   bodies, caughtUp, device, isMessage, online, publishedBundle, rawClient, sleep, waitForCount, type Device,
@@ -127,6 +130,10 @@ describe('interop channel against Prosody', () => {
       expect(own.message.fromMe).toBe(true);
       // Messages from before it existed were not for it: skipped, not reported as undecryptable.
       expect(alice3.events.events.some((e) => e.type === 'undecryptable')).toBe(false);
+      // Unlinked again, the device leaves the list, so nobody keeps encrypting to it.
+      await alice3.adapter.unlink();
+      const list = await fetchItems(raw.iqCaller, 'alice@localhost', DEVICES_NODE, [CURRENT]);
+      expect(parseDevices(list[0]).sort()).toEqual([alice1.adapter.deviceId, alice2.adapter.deviceId].sort());
     } finally {
       await alice3.adapter.disconnect();
     }

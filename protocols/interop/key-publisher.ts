@@ -38,6 +38,16 @@ export class KeyPublisher {
     });
   }
 
+  /** Takes this device off the account's device list and empties its bundle (logout / unlink). */
+  async withdraw(iq: IqCaller): Promise<void> {
+    return this.queue.run(async () => {
+      const me = this.channel.deviceId;
+      const devices = parseDevices((await fetchItems(iq, this.own, DEVICES_NODE, [CURRENT]))[0]);
+      if (devices.includes(me)) await publish(iq, DEVICES_NODE, CURRENT, devicesElement(devices.filter((id) => id !== me)));
+      await retract(iq, bundleNode(me), [CURRENT]).catch(() => {});
+    });
+  }
+
   private async publishDeviceList(iq: IqCaller): Promise<number[]> {
     const me = this.channel.deviceId;
     let devices: number[] = [];
