@@ -3,7 +3,7 @@
 // protocols/xmpp's, composed here; the Signal layer is signal-channel.ts; PEP keys key-publisher.ts
 // and device-directory.ts; the wire format stanza.ts and envelope.ts.
 import { randomUUID } from 'node:crypto';
-import type { Element } from '@xmpp/xml';
+import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import type {
   AccountSettings, AdapterContext, AdapterEvent, AdapterInfo, AdapterListener, ChatInfo, ConnectionState, HistoryPage,
@@ -20,6 +20,7 @@ import { InteropChats, interopChat } from './chats.js';
 import { DeviceDirectory } from './device-directory.js';
 import { ENVELOPE_VERSION, type AttachmentPointer, type Envelope } from './envelope.js';
 import { KeyPublisher } from './key-publisher.js';
+import { NS_INTEROP } from './namespaces.js';
 import { Receiver } from './receiver.js';
 import { SerialQueue } from './serial-queue.js';
 import { Sender } from './sender.js';
@@ -64,6 +65,14 @@ export const INTEROP_INFO: AdapterInfo = {
 };
 
 const SENT_MEMORY = 1_000;
+const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
+
+/** What this client speaks: the channel, not the plaintext XEPs of the XMPP adapter. */
+function discoInfo(): Element {
+  return xml('query', { xmlns: NS_DISCO_INFO },
+    xml('identity', { category: 'client', type: 'pc', name: 'Switchboard' }),
+    ...[NS_DISCO_INFO, 'urn:xmpp:ping', 'urn:xmpp:carbons:2', NS_INTEROP].map((v) => xml('feature', { var: v })));
+}
 
 export class InteropAdapter implements ProtocolAdapter {
   readonly info = INTEROP_INFO;
@@ -267,9 +276,8 @@ export class InteropAdapter implements ProtocolAdapter {
       host: this.settings.host ?? this.domain,
       port: this.settings.port ?? 5222,
       trustedCa: this.settings.trustedCa,
-      // Passed through for the SOCKS5 support being added to connection.ts (a spread, so this
-      // compiles before ConnectionParams has the field).
-      ...(this.settings.proxy ? { proxy: this.settings.proxy } : {}),
+      // The optional SOCKS5 proxy: connection.ts tunnels the TCP stream through it.
+      proxy: this.settings.proxy,
       sm: this.sm,
       log: this.ctx.log,
       logFields: this.logFields(),
@@ -277,7 +285,7 @@ export class InteropAdapter implements ProtocolAdapter {
     });
     connection.entity.on('stanza', (stanza: Element) => this.onStanza(connection, stanza));
     connection.iqCallee.get('urn:xmpp:ping', 'ping', () => true);
-    connection.iqCallee.get('http://jabber.org/protocol/disco#info', 'query', () => out.discoInfoAnswer());
+    connection.iqCallee.get(NS_DISCO_INFO, 'query', () => discoInfo());
     return connection;
   }
 
