@@ -6,7 +6,7 @@ import xml from '@xmpp/xml';
 import { memoryState } from '../xmpp/test-harness.js';
 import { bundleElement, kyberChunkElement, parseBundle, parseKyberChunk, toPreKeyBundle } from './bundle-xml.js';
 import { utf8 } from './bytes.js';
-import { ONE_TIME_PREKEYS } from './prekeys.js';
+import { ONE_TIME_PREKEYS, SIGNED_PREKEY_ROTATION_MS } from './prekeys.js';
 import { DecryptError, SignalChannel, type DeviceAddress } from './signal-channel.js';
 
 type Change = { name: string; change: string };
@@ -127,5 +127,22 @@ describe('SignalChannel', () => {
     expect(mine?.digits).toBe(theirs?.digits);
     expect(mine?.scannable.length).toBeGreaterThan(0);
     expect(alice.channel.safetyNumber('carol@localhost')).toBeNull();
+  });
+
+  it('rotates the signed prekey and the last-resort Kyber prekey on schedule, and still opens sessions set up with the old ones', async () => {
+    const alice = await device('alice@localhost');
+    const bob = await device('bob@localhost');
+    const before = await bob.channel.prekeys.publicBundle();
+    // A bundle fetched before the rotation, used after it (a peer with a stale cache).
+    const { bundle: stale } = await published(bob.channel);
+    const start = Date.now();
+    expect(await bob.channel.prekeys.ensure(start + SIGNED_PREKEY_ROTATION_MS / 2), 'not due yet').toBe(false);
+    expect(await bob.channel.prekeys.ensure(start + SIGNED_PREKEY_ROTATION_MS + 1), 'due after the rotation period').toBe(true);
+    const after = await bob.channel.prekeys.publicBundle();
+    expect(after.signedPreKey.id).not.toBe(before.signedPreKey.id);
+    expect(after.lastResort.id).not.toBe(before.lastResort.id);
+
+    const first = await alice.channel.encrypt(utf8('set up with the old signed prekey'), [bob.address], async () => stale);
+    expect(text(await bob.channel.decrypt(alice.address, 'prekey', first.copies[0]!.body))).toBe('set up with the old signed prekey');
   });
 });

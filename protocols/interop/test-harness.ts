@@ -2,7 +2,7 @@
 // private Prosody of test/servers/prosody.ts, linked devices (which share the identity key), and a
 // raw client for reading PEP and the archive and for sending hand-made stanzas.
 import type { ProsodyServer } from '../../test/servers/prosody.js';
-import type { AdapterEvent, AdapterState, IncomingMessage } from '../adapter.js';
+import type { AccountSettings, AdapterEvent, AdapterState, IncomingMessage } from '../adapter.js';
 import { Archive, type ArchiveItem } from '../xmpp/archive.js';
 import type { XmppConnection } from '../xmpp/connection.js';
 import { FAST_RECONNECT, Recorder, memoryContext, memoryState, rawClient, sleep } from '../xmpp/test-harness.js';
@@ -27,6 +27,7 @@ export function device(server: ProsodyServer, user: string, password: string, op
   adapter?: InteropAdapterOptions;
   /** The state of an earlier run of this installation (a restart). */
   prefill?: ReadonlyMap<string, string>;
+  proxy?: AccountSettings['proxy'];
 } = {}): Device {
   const state = memoryState();
   for (const [key, value] of options.prefill ?? []) state.set(key, value);
@@ -36,6 +37,7 @@ export function device(server: ProsodyServer, user: string, password: string, op
   ctx.isAccepted = (chat: string) => ctx.accepted === null || ctx.accepted.has(chat);
   const adapter = new InteropAdapter({
     address: `${user}@${server.domain}`, password, host: server.host, port: server.c2sPort, trustedCa: server.caPem,
+    ...(options.proxy ? { proxy: options.proxy } : {}),
   }, ctx, { reconnect: FAST_RECONNECT, ...options.adapter });
   return { address: `${user}@${server.domain}`, adapter, events: new Recorder(adapter), ctx, state };
 }
