@@ -4,79 +4,43 @@
 // sealed. Turning interoperability off again disconnects and keeps the chat.
 
 import Database from 'better-sqlite3';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProsody, type ProsodyServer } from '../../test/servers/prosody';
-import type { CoreEvent, Method, Params, Results } from '../api/contract';
-import { SwitchboardService } from './service';
+import { describe, expect, it } from 'vitest';
+import type { CoreEvent } from '../api/contract';
+import type { SwitchboardService } from './service';
+import { call, isOnline, useLiveProsody, waitForEvent } from './testing/serviceHarness';
 
-let prosody: ProsodyServer;
-const dirs: string[] = [];
+const live = useLiveProsody({ profilePrefix: 'sb-interop-live-', users: ['ina', 'olaf', 'pia', 'quin'] });
 
-function newService(): { service: SwitchboardService; dir: string } {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-interop-live-'));
-  dirs.push(dir);
-  return { service: new SwitchboardService({ dataDir: dir, trustedCa: prosody.caPem, tuning: { reconnect: { baseMs: 100, maxMs: 500 } } }), dir };
+/** A service on a fresh profile, and the profile's directory. */
+function newProfile(): { service: SwitchboardService; dir: string } {
+  const dir = live.profileDir();
+  return { service: live.newService(dir), dir };
 }
 
-async function call<M extends Method>(service: SwitchboardService, method: M, params: Params<M>): Promise<Results[M]> {
-  const result = await service.call(method, params);
-  if (!result.ok) throw new Error(`${method} failed: ${result.error.message}`);
-  return result.value as Results[M];
-}
-
-function waitFor(service: SwitchboardService, what: string, match: (e: CoreEvent) => boolean, ms = 20_000): Promise<CoreEvent> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error(`timed out waiting for ${what}`));
-    }, ms);
-    const off = service.onEvent((e) => {
-      if (match(e)) {
-        clearTimeout(timer);
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
+// Waits here name what they wait for and allow 20 s, as this file always has.
+const waitFor = (service: SwitchboardService, what: string, match: (e: CoreEvent) => boolean) => waitForEvent(service, match, { what, ms: 20_000 });
 
 async function interopAccount(service: SwitchboardService, user: string): Promise<string> {
   const account = await call(service, 'addAccount', {
     network: 'interop',
-    address: `${user}@${prosody.domain}`,
+    address: `${user}@${live.prosody.domain}`,
     password: `${user}-pw`,
-    host: prosody.host,
-    port: prosody.c2sPort,
+    host: live.prosody.host,
+    port: live.prosody.c2sPort,
   });
   return account.id;
 }
 
-beforeAll(async () => {
-  prosody = await startProsody();
-  await prosody.register('ina', 'ina-pw');
-  await prosody.register('olaf', 'olaf-pw');
-  await prosody.register('pia', 'pia-pw');
-  await prosody.register('quin', 'quin-pw');
-});
-
-afterAll(async () => {
-  await prosody?.dispose();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('the interop channel through the whole service', () => {
   it('stays off until turned on; a first message is a request; accept, safety numbers, sealed state, off again', async () => {
-    const ina = newService();
-    const olaf = newService();
+    const ina = newProfile();
+    const olaf = newProfile();
     const inaAccount = await interopAccount(ina.service, 'ina');
     const offView = (await call(ina.service, 'getSnapshot', {})).accounts[0];
     expect(offView?.state).toMatchObject({ kind: 'offline', reason: 'stopped', detail: expect.stringMatching(/Interoperability is off/) });
-    expect(offView?.ownAddress).toBe(`ina@${prosody.domain}`);
+    expect(offView?.ownAddress).toBe(`ina@${live.prosody.domain}`);
 
-    const isOnline = (e: CoreEvent) => e.type === 'account' && e.account.state.kind === 'online';
     let online = waitFor(ina.service, 'ina online', isOnline);
     await call(ina.service, 'setInteropEnabled', { enabled: true });
     await online;
@@ -85,7 +49,7 @@ describe('the interop channel through the whole service', () => {
     const olafAccount = await interopAccount(olaf.service, 'olaf');
     await online;
 
-    const inaChat = await call(ina.service, 'startChat', { accountId: inaAccount, address: `olaf@${prosody.domain}` });
+    const inaChat = await call(ina.service, 'startChat', { accountId: inaAccount, address: `olaf@${live.prosody.domain}` });
     expect(inaChat).toMatchObject({ inbox: 'interop', requestState: 'accepted', security: { e2ee: true, label: 'End-to-end encrypted · Signal Protocol' } });
 
     const arrived = waitFor(olaf.service, 'the first message at olaf', (e) => e.type === 'message' && e.message.body === 'hello from ina');
@@ -123,9 +87,8 @@ describe('the interop channel through the whole service', () => {
   });
 
   it('a contact who reinstalled shows a notice in the chat, and the chat is unverified until acknowledged', async () => {
-    const pia = newService();
-    const quin = newService();
-    const isOnline = (e: CoreEvent) => e.type === 'account' && e.account.state.kind === 'online';
+    const pia = newProfile();
+    const quin = newProfile();
     for (const s of [pia.service, quin.service]) await call(s, 'setInteropEnabled', { enabled: true });
     let online = waitFor(pia.service, 'pia online', isOnline);
     const piaAccount = await interopAccount(pia.service, 'pia');
@@ -134,8 +97,8 @@ describe('the interop channel through the whole service', () => {
     const quinAccount = await interopAccount(quin.service, 'quin');
     await online;
 
-    const piaChat = await call(pia.service, 'startChat', { accountId: piaAccount, address: `quin@${prosody.domain}` });
-    const quinChat = await call(quin.service, 'startChat', { accountId: quinAccount, address: `pia@${prosody.domain}` });
+    const piaChat = await call(pia.service, 'startChat', { accountId: piaAccount, address: `quin@${live.prosody.domain}` });
+    const quinChat = await call(quin.service, 'startChat', { accountId: quinAccount, address: `pia@${live.prosody.domain}` });
     const first = waitFor(pia.service, 'the first message at pia', (e) => e.type === 'message' && e.message.body === 'before');
     await call(quin.service, 'send', { chatId: quinChat.id, body: 'before' });
     await first;
@@ -143,14 +106,14 @@ describe('the interop channel through the whole service', () => {
 
     // Quin reinstalls: a fresh profile, so a new identity key, writes again.
     await quin.service.stop();
-    const again = newService();
+    const again = newProfile();
     await call(again.service, 'setInteropEnabled', { enabled: true });
     online = waitFor(again.service, 'quin online again', isOnline);
     const quinAgain = await interopAccount(again.service, 'quin');
     await online;
     const notice = waitFor(pia.service, 'the identity notice', (e) => e.type === 'message' && e.message.kind === 'notice');
     const after = waitFor(pia.service, 'the message from the new install', (e) => e.type === 'message' && e.message.body === 'after');
-    const chatAgain = await call(again.service, 'startChat', { accountId: quinAgain, address: `pia@${prosody.domain}` });
+    const chatAgain = await call(again.service, 'startChat', { accountId: quinAgain, address: `pia@${live.prosody.domain}` });
     await call(again.service, 'send', { chatId: chatAgain.id, body: 'after' });
     const noticeEvent = (await notice) as Extract<CoreEvent, { type: 'message' }>;
     await after;

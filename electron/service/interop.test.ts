@@ -3,33 +3,19 @@
 // are handed in through injectAdapterEvent; the store is a real SQLite file.
 
 import Database from 'better-sqlite3';
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ChatInfo, IncomingMessage } from '../../protocols/adapter';
-import type { CoreEvent, Method, Params, Results } from '../api/contract';
+import type { CoreEvent } from '../api/contract';
 import { openStore } from '../store/store';
 import { adapterStateFor } from './adapterState';
 import { identityChangedText, UNDECRYPTABLE_TEXT } from './ingest';
 import { keyFileSecretBox } from './secretBox';
 import { SwitchboardService } from './service';
+import { call, useProfileDirs } from './testing/serviceHarness';
 
-const dirs: string[] = [];
-function profileDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-interop-'));
-  dirs.push(dir);
-  return dir;
-}
-afterAll(() => {
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
-async function call<M extends Method>(service: SwitchboardService, method: M, params: Params<M>): Promise<Results[M]> {
-  const result = await service.call(method, params);
-  if (!result.ok) throw new Error(`${method} failed: ${result.error.message}`);
-  return result.value as Results[M];
-}
+const profileDir = useProfileDirs('sb-interop-');
 
 const ACCOUNT = 'interop-1';
 const SECURITY = { e2ee: true, protocol: 'Signal Protocol', endsAt: 'recipient-device', label: 'End-to-end encrypted · Signal Protocol' } as const;

@@ -2,57 +2,13 @@
 // outbox, adapter — and talk through the server. Covers the outbox's promises across crashes.
 
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startProsody, type ProsodyServer } from '../../test/servers/prosody';
-import type { CoreEvent, Method, Params, Results } from '../api/contract';
-import { SwitchboardService } from './service';
+import { describe, expect, it } from 'vitest';
+import type { CoreEvent } from '../api/contract';
+import { call, useLiveProsody, waitForEvent } from './testing/serviceHarness';
 
-let prosody: ProsodyServer;
-const dirs: string[] = [];
-
-function profileDir(): string {
-  const dir = mkdtempSync(join(tmpdir(), 'sb-service-'));
-  dirs.push(dir);
-  return dir;
-}
-
-function newService(dir: string): SwitchboardService {
-  return new SwitchboardService({ dataDir: dir, trustedCa: prosody.caPem, tuning: { reconnect: { baseMs: 100, maxMs: 500 } } });
-}
-
-async function call<M extends Method>(service: SwitchboardService, method: M, params: Params<M>): Promise<Results[M]> {
-  const result = await service.call(method, params);
-  if (!result.ok) throw new Error(`${method} failed: ${result.error.message}`);
-  return result.value as Results[M];
-}
-
-function waitFor<T extends CoreEvent>(service: SwitchboardService, match: (e: CoreEvent) => e is T, ms = 15_000): Promise<T> {
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      off();
-      reject(new Error('timed out waiting for a core event'));
-    }, ms);
-    const off = service.onEvent((e) => {
-      if (match(e)) {
-        clearTimeout(timer);
-        off();
-        resolve(e);
-      }
-    });
-  });
-}
-
-const isOnline = (e: CoreEvent): e is Extract<CoreEvent, { type: 'account' }> => e.type === 'account' && e.account.state.kind === 'online';
-
-async function addAccount(service: SwitchboardService, user: string): Promise<string> {
-  const online = waitFor(service, isOnline);
-  const account = await call(service, 'addAccount', { network: 'xmpp', address: `${user}@localhost`, password: `${user}-pw`, host: '127.0.0.1', port: prosody.c2sPort });
-  await online;
-  return account.id;
-}
+const live = useLiveProsody({ profilePrefix: 'sb-service-', users: ['alice', 'bob'] });
+const { profileDir, newService, addXmppAccount } = live;
 
 function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS.Signals | null; stderr: string }> {
   return new Promise((resolve) => {
@@ -63,17 +19,6 @@ function runChild(args: string[]): Promise<{ code: number | null; signal: NodeJS
   });
 }
 
-beforeAll(async () => {
-  prosody = await startProsody();
-  await prosody.register('alice', 'alice-pw');
-  await prosody.register('bob', 'bob-pw');
-});
-
-afterAll(async () => {
-  await prosody?.dispose();
-  for (const dir of dirs) rmSync(dir, { recursive: true, force: true });
-});
-
 describe('the service with a real XMPP server', () => {
   it('sends, receives, counts unread, and survives a crash before and after sending exactly once', async () => {
     const aliceDir = profileDir();
@@ -81,14 +26,14 @@ describe('the service with a real XMPP server', () => {
     const bob = newService(profileDir());
     await bob.start();
     await alice.start();
-    await addAccount(bob, 'bob');
-    const aliceAccount = await addAccount(alice, 'alice');
+    await addXmppAccount(bob, 'bob');
+    const aliceAccount = await addXmppAccount(alice, 'alice');
 
     const chat = await call(alice, 'startChat', { accountId: aliceAccount, address: 'Bob@LOCALHOST' });
     expect(chat.address).toBe('bob@localhost');
 
-    const received = waitFor(bob, (e): e is Extract<CoreEvent, { type: 'message' }> => e.type === 'message' && e.message.body === 'first');
-    const sent = waitFor(alice, (e): e is Extract<CoreEvent, { type: 'messageUpdated' }> => e.type === 'messageUpdated' && e.message.body === 'first' && e.message.status !== 'queued');
+    const received = waitForEvent(bob, (e): e is Extract<CoreEvent, { type: 'message' }> => e.type === 'message' && e.message.body === 'first');
+    const sent = waitForEvent(alice, (e): e is Extract<CoreEvent, { type: 'messageUpdated' }> => e.type === 'messageUpdated' && e.message.body === 'first' && e.message.status !== 'queued');
     const queued = await call(alice, 'send', { chatId: chat.id, body: 'first' });
     expect(queued.status).toBe('queued');
     expect((await sent).message.status).not.toBe('failed');
@@ -103,10 +48,10 @@ describe('the service with a real XMPP server', () => {
 
     // Crash 1: killed after writing to the outbox, before any send.
     await alice.stop();
-    const before = await runChild([aliceDir, String(chat.id), 'queued then crashed', 'before-send', prosody.caPath]);
+    const before = await runChild([aliceDir, String(chat.id), 'queued then crashed', 'before-send', live.prosody.caPath]);
     expect(before.signal, before.stderr).toBe('SIGKILL');
     // Crash 2: killed after the server acknowledged the message, before the store knew.
-    const after = await runChild([aliceDir, String(chat.id), 'acked then crashed', 'after-send', prosody.caPath]);
+    const after = await runChild([aliceDir, String(chat.id), 'acked then crashed', 'after-send', live.prosody.caPath]);
     expect(after.signal, after.stderr).toBe('SIGKILL');
 
     const alice2 = newService(aliceDir);
@@ -132,25 +77,25 @@ describe('the service with a real XMPP server', () => {
 
   it('notifies only for chats that are neither open nor muted, and reads the open chat as messages arrive', async () => {
     // Fresh users: an empty archive, so bob's catch-up on connect cannot race the live messages.
-    await prosody.register('carol', 'carol-pw');
-    await prosody.register('dave', 'dave-pw');
+    await live.prosody.register('carol', 'carol-pw');
+    await live.prosody.register('dave', 'dave-pw');
     const alice = newService(profileDir());
     const bob = newService(profileDir());
-    const aliceAccount = await addAccount(alice, 'carol');
-    await addAccount(bob, 'dave');
+    const aliceAccount = await addXmppAccount(alice, 'carol');
+    await addXmppAccount(bob, 'dave');
     const chat = await call(alice, 'startChat', { accountId: aliceAccount, address: 'dave@localhost' });
     const notified: string[] = [];
     bob.onEvent((e) => {
       if (e.type === 'notification') notified.push(e.body);
     });
     const arrived = (body: string) =>
-      waitFor(bob, (e): e is Extract<CoreEvent, { type: 'message' }> => e.type === 'message' && e.message.body === body);
+      waitForEvent(bob, (e): e is Extract<CoreEvent, { type: 'message' }> => e.type === 'message' && e.message.body === body);
 
     let next = arrived('closed chat');
     await call(alice, 'send', { chatId: chat.id, body: 'closed chat' });
     const bobChatId = (await next).message.chatId;
 
-    const read = waitFor(alice, (e): e is Extract<CoreEvent, { type: 'messageUpdated' }> => e.type === 'messageUpdated' && e.message.body === 'open chat' && e.message.status === 'read');
+    const read = waitForEvent(alice, (e): e is Extract<CoreEvent, { type: 'messageUpdated' }> => e.type === 'messageUpdated' && e.message.body === 'open chat' && e.message.status === 'read');
     await call(bob, 'openChat', { chatId: bobChatId });
     next = arrived('open chat');
     await call(alice, 'send', { chatId: chat.id, body: 'open chat' });

@@ -1,35 +1,28 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { toFtsQuery } from './search';
 import { tokenize } from './search-terms';
-import { ACCOUNT, incoming, storeWithChat, type TempStore } from './test-helpers';
-import type { ChatRow, Store } from './types';
+import { ACCOUNT, incoming, useStoreWithChat } from './test-helpers';
 
-let t: TempStore;
-let store: Store;
-let chat: ChatRow;
-beforeEach(() => {
-  ({ t, store, chat } = storeWithChat('bob@x'));
-});
-afterEach(() => t.cleanup());
+const fixture = useStoreWithChat('bob@x');
 
-const add = (body: string, sentAt = 1) => store.insertIncoming(ACCOUNT.id, chat.id, incoming('bob@x', { body, sentAt }))!;
+const add = (body: string, sentAt = 1) => fixture.store.insertIncoming(ACCOUNT.id, fixture.chat.id, incoming('bob@x', { body, sentAt }))!;
 
 describe('search', () => {
   it('returns the newest hits first, limited, with the chat title', () => {
     const ids = Array.from({ length: 30 }, (_, i) => add(`lunch at ${i}`, 1_000 - i).id);
     add('nothing to see');
-    const hits = store.search('lunch', 10);
+    const hits = fixture.store.search('lunch', 10);
     // Newest = latest arrival (id), whatever the timestamps say.
     expect(hits.map((h) => h.message.id)).toEqual(ids.slice(-10).reverse());
-    expect(hits[0]).toMatchObject({ chatId: chat.id, chatTitle: 'Bob' });
+    expect(hits[0]).toMatchObject({ chatId: fixture.chat.id, chatTitle: 'Bob' });
   });
 
   it('matches every word, the last one as a prefix, ignoring case and accents', () => {
     add('Café au lait tomorrow');
     add('tomorrow maybe');
-    expect(store.search('cafe tomo', 10).map((h) => h.message.body)).toEqual(['Café au lait tomorrow']);
-    expect(store.search('TOMORROW', 10)).toHaveLength(2);
-    expect(store.search('tomorrow cafe', 10)).toHaveLength(1);
+    expect(fixture.store.search('cafe tomo', 10).map((h) => h.message.body)).toEqual(['Café au lait tomorrow']);
+    expect(fixture.store.search('TOMORROW', 10)).toHaveLength(2);
+    expect(fixture.store.search('tomorrow cafe', 10)).toHaveLength(1);
   });
 
   const hostile = [
@@ -40,20 +33,20 @@ describe('search', () => {
   ];
   it.each(hostile)('never throws on %j', (q) => {
     add('a secret body with script and alert and x and b');
-    expect(() => store.search(q, 10)).not.toThrow();
+    expect(() => fixture.store.search(q, 10)).not.toThrow();
   });
 
   it('returns [] for empty or punctuation-only queries', () => {
     add('anything');
     for (const q of ['', '   ', '"', '*', ')', '(', '-', ':', '^', '""', '!?.']) {
-      expect(store.search(q, 10), JSON.stringify(q)).toEqual([]);
+      expect(fixture.store.search(q, 10), JSON.stringify(q)).toEqual([]);
       expect(toFtsQuery(q)).toBeNull();
     }
   });
 
   it('expands words the way FTS5 tokenizes them: Latin accents folded, Greek kept, emoji kept', () => {
     add('Ωμέγα and crème brûlée 🙂🙂 party');
-    const found = (q: string) => store.search(q, 10).length;
+    const found = (q: string) => fixture.store.search(q, 10).length;
     expect(found('ωμέ')).toBe(1);
     expect(found('creme bru')).toBe(1);
     expect(found('CRÈME brû')).toBe(1);
@@ -64,9 +57,9 @@ describe('search', () => {
   it('treats operators and column filters as plain words', () => {
     add('fish AND chips');
     add('fish chips');
-    expect(store.search('AND', 10).map((h) => h.message.body)).toEqual(['fish AND chips']);
-    expect(store.search('body:fish', 10)).toEqual([]); // the phrase "body fish"
-    expect(store.search('<script>', 10)).toEqual([]);
+    expect(fixture.store.search('AND', 10).map((h) => h.message.body)).toEqual(['fish AND chips']);
+    expect(fixture.store.search('body:fish', 10)).toEqual([]); // the phrase "body fish"
+    expect(fixture.store.search('<script>', 10)).toEqual([]);
   });
 
   it('escapes quotes inside a word and expands only the last word', () => {
@@ -80,7 +73,7 @@ describe('search', () => {
     add('tomorrow works');
     add('tomography scan');
     add('tom said hi');
-    const bodies = (q: string) => store.search(q, 10).map((h) => h.message.body).sort();
+    const bodies = (q: string) => fixture.store.search(q, 10).map((h) => h.message.body).sort();
     expect(bodies('tomo')).toEqual(['tomography scan', 'tomorrow works']);
     expect(bodies('tom')).toEqual(['tom said hi', 'tomography scan', 'tomorrow works']);
     expect(bodies('tomorrow wo')).toEqual(['tomorrow works']);
@@ -89,18 +82,18 @@ describe('search', () => {
     // One letter is not expanded (it would match half the vocabulary), but matches as a word.
     expect(bodies('t')).toEqual([]);
     // Terms come from queued and edited messages too, and survive reopening.
-    store.queueOutgoing({ chatId: chat.id, clientId: 'q', body: 'zebrafish', now: 1 });
+    fixture.store.queueOutgoing({ chatId: fixture.chat.id, clientId: 'q', body: 'zebrafish', now: 1 });
     const m = add('plain');
-    store.applyEdit(ACCOUNT.id, m.networkId!, 'xylophone', 5);
-    store = t.reopen();
+    fixture.store.applyEdit(ACCOUNT.id, m.networkId!, 'xylophone', 5);
+    fixture.reopen();
     expect(bodies('zebra')).toEqual(['zebrafish']);
     expect(bodies('xylo')).toEqual(['xylophone']);
   });
 
   it('never matches deleted messages', () => {
-    store.insertIncoming(ACCOUNT.id, chat.id, incoming('bob@x', { networkId: 'gone', body: 'vanishing ink' }));
-    store.applyDelete(ACCOUNT.id, 'gone', 2);
-    expect(store.search('vanishing', 10)).toEqual([]);
-    expect(store.search('vanish', 10)).toEqual([]);
+    fixture.store.insertIncoming(ACCOUNT.id, fixture.chat.id, incoming('bob@x', { networkId: 'gone', body: 'vanishing ink' }));
+    fixture.store.applyDelete(ACCOUNT.id, 'gone', 2);
+    expect(fixture.store.search('vanishing', 10)).toEqual([]);
+    expect(fixture.store.search('vanish', 10)).toEqual([]);
   });
 });

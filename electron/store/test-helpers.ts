@@ -2,9 +2,10 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { afterEach, beforeEach } from 'vitest';
 import type { ChatInfo, IncomingMessage } from '../../protocols/adapter';
 import { openStore } from './store';
-import type { AccountRow, Store } from './types';
+import type { AccountRow, ChatRow, Store } from './types';
 
 export interface TempStore {
   store: Store;
@@ -80,4 +81,37 @@ export function storeWithChat(address = 'bob@example.org') {
   t.store.addAccount(ACCOUNT);
   const chat = t.store.upsertChat(ACCOUNT.id, chatInfo(address, 'Bob'), 5_000);
   return { t, store: t.store, chat };
+}
+
+export interface StoreWithChatFixture {
+  /** The current test's store (after `reopen`, the reopened one). */
+  readonly store: Store;
+  readonly chat: ChatRow;
+  /** Closes and reopens the store file, as a restart would. */
+  reopen(): Store;
+}
+
+/** `storeWithChat` fresh before each test of the calling file, and removed after it. */
+export function useStoreWithChat(address?: string): StoreWithChatFixture {
+  let current: ReturnType<typeof storeWithChat> | undefined;
+  beforeEach(() => {
+    current = storeWithChat(address);
+  });
+  afterEach(() => {
+    current?.t.cleanup();
+    current = undefined;
+  });
+  const now = () => {
+    if (!current) throw new Error('useStoreWithChat: the store exists only while a test runs');
+    return current;
+  };
+  return {
+    get store() {
+      return now().t.store;
+    },
+    get chat() {
+      return now().chat;
+    },
+    reopen: () => now().t.reopen(),
+  };
 }

@@ -1,19 +1,13 @@
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { ACCOUNT, incoming, storeWithChat, type TempStore } from './test-helpers';
-import type { ChatRow, MessageRow, Store, TimelineCursor } from './types';
+import { describe, expect, it } from 'vitest';
+import { ACCOUNT, incoming, useStoreWithChat } from './test-helpers';
+import type { MessageRow, TimelineCursor } from './types';
 
-let t: TempStore;
-let store: Store;
-let chat: ChatRow;
-beforeEach(() => {
-  ({ t, store, chat } = storeWithChat('bob@x'));
-});
-afterEach(() => t.cleanup());
+const fixture = useStoreWithChat('bob@x');
 
 function fill(n: number, sentAt: (i: number) => number): MessageRow[] {
-  const rows = store.insertIncomingBatch(
+  const rows = fixture.store.insertIncomingBatch(
     ACCOUNT.id,
-    Array.from({ length: n }, (_, i) => ({ chatId: chat.id, message: incoming('bob@x', { sentAt: sentAt(i), body: `m${i}` }) })),
+    Array.from({ length: n }, (_, i) => ({ chatId: fixture.chat.id, message: incoming('bob@x', { sentAt: sentAt(i), body: `m${i}` }) })),
   );
   return rows.map((r) => r!);
 }
@@ -27,7 +21,7 @@ describe('timeline paging', () => {
     let cursor: TimelineCursor | null = null;
     let pages = 0;
     do {
-      const page = store.listMessages(chat.id, cursor, 37);
+      const page = fixture.store.listMessages(fixture.chat.id, cursor, 37);
       // Each page is oldest first and older than everything seen so far.
       expect([...page.messages].sort(byTimeline)).toEqual(page.messages);
       seen.unshift(...page.messages.map((m) => m.id));
@@ -41,27 +35,27 @@ describe('timeline paging', () => {
 
   it('orders by sent time, not arrival', () => {
     fill(5, (i) => 100 - i);
-    expect(store.listMessages(chat.id, null, 10).messages.map((m) => m.body)).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
+    expect(fixture.store.listMessages(fixture.chat.id, null, 10).messages.map((m) => m.body)).toEqual(['m4', 'm3', 'm2', 'm1', 'm0']);
   });
 
   it('an exact page leaves no older cursor; an empty chat gives an empty page', () => {
     fill(10, (i) => i);
-    expect(store.listMessages(chat.id, null, 10).olderCursor).toBeNull();
-    expect(store.listMessages(chat.id, null, 9).olderCursor).not.toBeNull();
-    expect(store.listMessages(chat.id + 1, null, 10)).toEqual({ messages: [], olderCursor: null });
+    expect(fixture.store.listMessages(fixture.chat.id, null, 10).olderCursor).toBeNull();
+    expect(fixture.store.listMessages(fixture.chat.id, null, 9).olderCursor).not.toBeNull();
+    expect(fixture.store.listMessages(fixture.chat.id + 1, null, 10)).toEqual({ messages: [], olderCursor: null });
   });
 
   it('listMessagesAround shows both sides of a message, with cursors that continue', () => {
     const all = fill(21, (i) => Math.floor(i / 3));
     const target = all[10]!;
-    const page = store.listMessagesAround(target.id, 4);
+    const page = fixture.store.listMessagesAround(target.id, 4);
     expect(page.messages.map((m) => m.id)).toEqual(all.slice(6, 15).map((m) => m.id));
-    const older = store.listMessages(chat.id, page.olderCursor, 100).messages;
-    const newer = store.listMessagesAfter(chat.id, page.newerCursor!, 100);
+    const older = fixture.store.listMessages(fixture.chat.id, page.olderCursor, 100).messages;
+    const newer = fixture.store.listMessagesAfter(fixture.chat.id, page.newerCursor!, 100);
     expect([...older, ...page.messages, ...newer].map((m) => m.id)).toEqual(all.map((m) => m.id));
-    const edge = store.listMessagesAround(all[20]!.id, 4);
+    const edge = fixture.store.listMessagesAround(all[20]!.id, 4);
     expect(edge.newerCursor).toBeNull();
-    expect(store.listMessagesAround(999_999, 4)).toEqual({ messages: [], olderCursor: null, newerCursor: null });
+    expect(fixture.store.listMessagesAround(999_999, 4)).toEqual({ messages: [], olderCursor: null, newerCursor: null });
   });
 
   it('listMessagesAfter pages forward exactly once each', () => {
@@ -69,7 +63,7 @@ describe('timeline paging', () => {
     const seen: number[] = [];
     let cursor: TimelineCursor = { sentAt: -1, id: 0 };
     for (;;) {
-      const rows = store.listMessagesAfter(chat.id, cursor, 30);
+      const rows = fixture.store.listMessagesAfter(fixture.chat.id, cursor, 30);
       if (rows.length === 0) break;
       seen.push(...rows.map((m) => m.id));
       const last = rows[rows.length - 1]!;

@@ -88,7 +88,6 @@ describe('interop channel against Prosody', () => {
     // Acceptance is the account's (the service answers for every device of it).
     alice1.ctx.accepted = new Set();
     alice2.ctx.accepted = new Set();
-    await sleep(200); // receipts for reply-1 batched before this point may still be on their way
     try {
       const before = bob1.events.events.length;
       await bob1.adapter.send('alice@localhost', { clientId: 'request-1', body: 'are you there?' });
@@ -96,8 +95,12 @@ describe('interop channel against Prosody', () => {
       await alice1.adapter.setTyping('bob@localhost', 'composing');
       await alice1.adapter.markRead('bob@localhost', 'bob@localhost/request-1');
       await sleep(300);
+      // Receipts for reply-1, sent while the chat was still accepted, may arrive late (they are
+      // batched): only what concerns the unaccepted request counts.
       const later = bob1.events.events.slice(before);
-      expect(later.filter((e) => e.type === 'receipt' || e.type === 'typing'), 'nothing goes back to an unaccepted chat').toEqual([]);
+      const leaked = later.filter((e) =>
+        (e.type === 'receipt' && e.targetNetworkIds.some((id) => id !== 'bob@localhost/reply-1')) || e.type === 'typing');
+      expect(leaked, 'nothing goes back to an unaccepted chat').toEqual([]);
     } finally {
       alice1.ctx.accepted = null;
       alice2.ctx.accepted = null;

@@ -36,3 +36,46 @@ export function Dialog({ title, onClose, children }: Props) {
     </dialog>
   );
 }
+
+/** What went wrong, announced as it appears (role="alert"); nothing while `message` is null. */
+export function DialogError({ message }: { message: string | null }) {
+  if (message === null) return null;
+  return (
+    <p role="alert" className="form-error">
+      {message}
+    </p>
+  );
+}
+
+interface DialogAction {
+  label: string;
+  tone: 'primary' | 'danger';
+  disabled?: boolean;
+  /** Without it the button submits the dialog's form. */
+  onClick?: () => void;
+}
+
+interface FooterProps {
+  onCancel: () => void;
+  /** "Cancel" unless told ("Close" where there is nothing to confirm). */
+  cancelLabel?: string;
+  /** Focus the cancel button on open: for a dialog whose action cannot be undone. */
+  focusCancel?: boolean;
+  action?: DialogAction;
+}
+
+/** The dialog's buttons: cancel first, then the action it asks for. */
+export function DialogFooter({ onCancel, cancelLabel = 'Cancel', focusCancel, action }: FooterProps) {
+  return (
+    <div className="dialog-actions">
+      <button type="button" className="button" onClick={onCancel} autoFocus={focusCancel}>
+        {cancelLabel}
+      </button>
+      {action && (
+        <button type={action.onClick ? 'button' : 'submit'} className={`button ${action.tone}`} disabled={action.disabled} onClick={action.onClick}>
+          {action.label}
+        </button>
+      )}
+    </div>
+  );
+}

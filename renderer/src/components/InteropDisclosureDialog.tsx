@@ -1,6 +1,6 @@
 // What differs when chats cross into another network, said plainly before the user turns
 // interoperability on (the DMA requires it to be opt-in, and people deserve to know).
-import { Dialog } from './Dialog';
+import { Dialog, DialogFooter } from './Dialog';
 
 interface Props {
   onConfirm: () => void | Promise<void>;
@@ -40,14 +40,7 @@ export function InteropDisclosureDialog({ onConfirm, onCancel }: Props) {
         </ul>
         <p>You can turn interoperability off again at any time. Chats already received stay visible.</p>
       </div>
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onCancel}>
-          Cancel
-        </button>
-        <button type="button" className="button primary" onClick={() => void onConfirm()}>
-          Turn on
-        </button>
-      </div>
+      <DialogFooter onCancel={onCancel} action={{ label: 'Turn on', tone: 'primary', onClick: () => void onConfirm() }} />
     </Dialog>
   );
 }

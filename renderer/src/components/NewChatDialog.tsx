@@ -1,7 +1,8 @@
 import { type FormEvent, useState } from 'react';
 import { useApp } from '../state/store';
 import { actions } from '../state/app';
-import { Dialog } from './Dialog';
+import { Dialog, DialogError, DialogFooter } from './Dialog';
+import { Field, TextField } from './Field';
 
 interface Props {
   onClose: () => void;
@@ -32,8 +33,7 @@ export function NewChatDialog({ onClose }: Props) {
       <form className="form" onSubmit={(e) => void submit(e)}>
         {list.length === 0 && <p className="muted">Add an account first: a chat needs an account to start from.</p>}
         {list.length > 1 && (
-          <label className="field">
-            <span className="field-label">Account</span>
+          <Field label="Account">
             <select value={accountId} onChange={(e) => setChosen(e.target.value)}>
               {list.map((a) => (
                 <option key={a.id} value={a.id}>
@@ -41,32 +41,11 @@ export function NewChatDialog({ onClose }: Props) {
                 </option>
               ))}
             </select>
-          </label>
+          </Field>
         )}
-        <label className="field">
-          <span className="field-label">Address</span>
-          <input
-            type="text"
-            required
-            placeholder="friend@example.org"
-            value={address}
-            onChange={(e) => setAddress(e.target.value)}
-            autoFocus
-          />
-        </label>
-        {error !== null && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
-        <div className="dialog-actions">
-          <button type="button" className="button" onClick={onClose}>
-            Cancel
-          </button>
-          <button type="submit" className="button primary" disabled={busy || accountId === undefined}>
-            Start chat
-          </button>
-        </div>
+        <TextField label="Address" type="text" required placeholder="friend@example.org" value={address} onChange={setAddress} autoFocus />
+        <DialogError message={error} />
+        <DialogFooter onCancel={onClose} action={{ label: 'Start chat', tone: 'primary', disabled: busy || accountId === undefined }} />
       </form>
     </Dialog>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import type { AccountView } from '../api';
 import { actions } from '../state/app';
-import { Dialog } from './Dialog';
+import { Dialog, DialogError, DialogFooter } from './Dialog';
 
 interface Props {
   account: AccountView;
@@ -27,19 +27,8 @@ export function RemoveAccountDialog({ account, onClose }: Props) {
         Remove <strong>{account.address}</strong> ({account.networkName}) from Switchboard? The account&apos;s chats and
         messages on this device will be deleted. The account itself stays on its server.
       </p>
-      {error !== null && (
-        <p role="alert" className="form-error">
-          {error}
-        </p>
-      )}
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose} autoFocus>
-          Cancel
-        </button>
-        <button type="button" className="button danger" disabled={busy} onClick={() => void remove()}>
-          Remove
-        </button>
-      </div>
+      <DialogError message={error} />
+      <DialogFooter onCancel={onClose} focusCancel action={{ label: 'Remove', tone: 'danger', disabled: busy, onClick: () => void remove() }} />
     </Dialog>
   );
 }

@@ -3,7 +3,7 @@
 import { useMemo, useState } from 'react';
 import { actions } from '../state/app';
 import { useApp } from '../state/store';
-import { Dialog } from './Dialog';
+import { Dialog, DialogError, DialogFooter } from './Dialog';
 import { InteropDisclosureDialog } from './InteropDisclosureDialog';
 
 export function SettingsDialog({ onClose }: { onClose: () => void }) {
@@ -55,17 +55,9 @@ export function SettingsDialog({ onClose }: { onClose: () => void }) {
         {enabled && interopAccounts.length === 0 && (
           <p className="field-hint">Add an account with the network “Interop” to get an interop address.</p>
         )}
-        {error !== null && (
-          <p role="alert" className="form-error">
-            {error}
-          </p>
-        )}
+        <DialogError message={error} />
       </div>
-      <div className="dialog-actions">
-        <button type="button" className="button" onClick={onClose}>
-          Close
-        </button>
-      </div>
+      <DialogFooter onCancel={onClose} cancelLabel="Close" />
       {disclosing && (
         <InteropDisclosureDialog
           onCancel={() => setDisclosing(false)}
