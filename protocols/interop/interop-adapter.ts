@@ -1,21 +1,18 @@
 // The interop adapter: ProtocolAdapter over an XMPP connection, every message a Signal-encrypted
-// envelope (PROTOCOL.md). The XMPP machinery (connection, XEP-0198, reconnects, archive) is
-// protocols/xmpp's, composed here; the Signal layer is signal-channel.ts; PEP keys key-publisher.ts
-// and device-directory.ts; the wire format stanza.ts and envelope.ts.
+// envelope (PROTOCOL.md). The XMPP machinery (connection, XEP-0198, reconnects, archive, state and
+// listeners) is protocols/xmpp's, shared with the XMPP adapter through xmpp/adapter-runtime.ts; the
+// Signal layer is signal-channel.ts; PEP keys key-publisher.ts and device-directory.ts; the wire
+// format stanza.ts and envelope.ts.
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
-import type { IqCaller } from '@xmpp/iq/caller.js';
 import type {
   AccountSettings, AdapterContext, AdapterEvent, AdapterInfo, AdapterListener, ChatInfo, ConnectionState, HistoryPage,
   OutgoingMessage, ProtocolAdapter, SafetyNumber, SendResult,
 } from '../adapter.js';
-import { normalizeAddress, networkIdOf, stanzaIdOf } from '../xmpp/address.js';
-import { Archive } from '../xmpp/archive.js';
-import { DEFAULT_BACKOFF, type BackoffOptions } from '../xmpp/backoff.js';
-import { XmppConnection } from '../xmpp/connection.js';
-import { ConnectionKeeper } from '../xmpp/connection-keeper.js';
+import { normalizeAddress, stanzaIdOf } from '../xmpp/address.js';
+import { AdapterRuntime, type LogLevel, type XmppTransportOptions } from '../xmpp/adapter-runtime.js';
+import type { XmppConnection } from '../xmpp/connection.js';
 import * as out from '../xmpp/outgoing.js';
-import { StreamManagement } from '../xmpp/stream-management.js';
 import { InteropChats, interopChat } from './chats.js';
 import { DeviceDirectory } from './device-directory.js';
 import { ENVELOPE_VERSION, type AttachmentPointer, type Envelope } from './envelope.js';
@@ -26,13 +23,7 @@ import { SerialQueue } from './serial-queue.js';
 import { Sender } from './sender.js';
 import { SignalChannel } from './signal-channel.js';
 
-export interface InteropAdapterOptions {
-  reconnect?: BackoffOptions;
-  loginTimeoutMs?: number;
-  ackTimeoutMs?: number;
-  keepaliveMs?: number;
-  /** The XMPP resource of this installation. Default: switchboard-<random>. */
-  resource?: string;
+export interface InteropAdapterOptions extends XmppTransportOptions {
   /** A contact's device list is re-read from PEP when older than this. Default 30 s. */
   deviceListMaxAgeMs?: number;
   /**
@@ -64,7 +55,6 @@ export const INTEROP_INFO: AdapterInfo = {
   },
 };
 
-const SENT_MEMORY = 1_000;
 const NS_DISCO_INFO = 'http://jabber.org/protocol/disco#info';
 
 /** What this client speaks: the channel, not the plaintext XEPs of the XMPP adapter. */
@@ -77,16 +67,8 @@ function discoInfo(): Element {
 export class InteropAdapter implements ProtocolAdapter {
   readonly info = INTEROP_INFO;
 
-  private current: ConnectionState = { kind: 'offline', reason: 'stopped', detail: 'Not connected yet.' };
-  private readonly listeners = new Set<AdapterListener>();
+  private readonly runtime: AdapterRuntime;
   private readonly own: string;
-  private readonly local: string;
-  private readonly domain: string;
-  private readonly server: string;
-  private readonly resource: string;
-  private readonly sm: StreamManagement;
-  private readonly archive: Archive;
-  private readonly keeper: ConnectionKeeper;
   private readonly chats = new InteropChats();
   private readonly channel: SignalChannel;
   private readonly directory: DeviceDirectory;
@@ -95,31 +77,24 @@ export class InteropAdapter implements ProtocolAdapter {
   private readonly queue = new SerialQueue();
   private readonly sender: Sender;
   private readonly receiver: Receiver;
-  private readonly inFlight = new Map<string, Promise<SendResult>>();
-  private readonly sent = new Map<string, SendResult>();
-  private caughtUpOn: XmppConnection | null = null;
 
-  constructor(private readonly settings: AccountSettings, private readonly ctx: AdapterContext, private readonly options: InteropAdapterOptions = {}) {
-    this.own = normalizeAddress(settings.address);
-    const at = this.own.indexOf('@');
-    if (at < 0) throw new Error(`"${settings.address}" has no user name: an interop address looks like name@example.org.`);
-    this.local = this.own.slice(0, at);
-    this.domain = this.own.slice(at + 1);
-    this.server = `${settings.host ?? this.domain}:${settings.port ?? 5222}`;
-    this.resource = options.resource ?? `switchboard-${randomUUID().slice(0, 8)}`;
-    this.archive = new Archive(this.own);
-    this.channel = new SignalChannel(ctx.state, this.own, (name, change) => this.emit({ type: 'identity', chat: name, change, at: ctx.now() }));
-    this.directory = new DeviceDirectory(() => this.requireOnline('read keys').iqCaller, options.deviceListMaxAgeMs ?? 30_000, () => ctx.now());
-    this.publisher = new KeyPublisher(this.own, this.channel, ctx.state);
-    this.sm = new StreamManagement({
-      ackTimeoutMs: options.ackTimeoutMs ?? 30_000,
-      keepaliveMs: options.keepaliveMs ?? 60_000,
-      onDead: (reason) => this.keeper.drop(reason),
+  constructor(settings: AccountSettings, private readonly ctx: AdapterContext, options: InteropAdapterOptions = {}) {
+    this.runtime = new AdapterRuntime(settings, ctx, options, {
+      addressNoun: 'an interop address',
+      onStanza: (connection, stanza) => this.onStanza(connection, stanza),
+      discoInfo: () => discoInfo(),
+      prepare: (connection, resumed) => this.startSession(connection, resumed),
+      logFields: () => ({ device: this.channel.deviceId }),
     });
+    this.own = this.runtime.own;
+    const log = (level: LogLevel, msg: string, fields?: Record<string, unknown>): void => this.runtime.log(level, msg, fields);
+    this.channel = new SignalChannel(ctx.state, this.own, (name, change) => this.runtime.emit({ type: 'identity', chat: name, change, at: ctx.now() }));
+    this.directory = new DeviceDirectory(() => this.runtime.requireOnline('read keys').iqCaller, options.deviceListMaxAgeMs ?? 30_000, () => ctx.now());
+    this.publisher = new KeyPublisher(this.own, this.channel, ctx.state);
     this.sender = new Sender({
       own: this.own, channel: this.channel, directory: this.directory, queue: this.queue, state: ctx.state,
-      write: (stanza) => this.sm.sendAcknowledged(stanza),
-      log: (level, msg, fields) => this.log(level, msg, fields),
+      write: (stanza) => this.runtime.sm.sendAcknowledged(stanza),
+      log,
     });
     this.receiver = new Receiver({
       own: this.own, channel: this.channel, directory: this.directory, queue: this.queue, state: ctx.state, sender: this.sender,
@@ -127,22 +102,14 @@ export class InteropAdapter implements ProtocolAdapter {
       isAccepted: (chat) => ctx.isAccepted?.(chat) !== false,
       emit: (event) => this.deliver(event),
       replenish: () => this.replenish(),
-      sendRaw: (stanza) => this.online?.send(stanza) ?? Promise.resolve(),
+      sendRaw: (stanza) => this.runtime.online?.send(stanza) ?? Promise.resolve(),
       receiptBatchMs: options.receiptBatchMs ?? 250,
-      log: (level, msg, fields) => this.log(level, msg, fields),
+      log,
     });
-    this.keeper = new ConnectionKeeper({
-      create: () => this.newConnection(),
-      prepare: (connection, session) => this.startSession(connection, session.resumed),
-      lost: (reason) => this.sm.detach(reason),
-      gaveUp: () => this.sm.forget(),
-      setState: (state) => this.setState(state),
-      log: (level, msg, fields) => this.log(level, msg, fields),
-    }, options.reconnect ?? DEFAULT_BACKOFF, () => ctx.now(), this.server);
   }
 
   get state(): ConnectionState {
-    return this.current;
+    return this.runtime.state;
   }
 
   /** This installation's Signal device id (1..127). */
@@ -150,23 +117,17 @@ export class InteropAdapter implements ProtocolAdapter {
     return this.channel.deviceId;
   }
 
-  private get online(): XmppConnection | null {
-    return this.keeper.online;
-  }
-
   onEvent(listener: AdapterListener): () => void {
-    this.listeners.add(listener);
-    return () => this.listeners.delete(listener);
+    return this.runtime.onEvent(listener);
   }
 
   async connect(): Promise<void> {
-    await this.keeper.start();
+    await this.runtime.start();
   }
 
   async disconnect(): Promise<void> {
     this.receiver.stop();
-    const wasRunning = await this.keeper.stop();
-    if (wasRunning || this.current.kind !== 'offline') this.setState({ kind: 'offline', reason: 'stopped', detail: 'Disconnected.' });
+    await this.runtime.stop();
   }
 
   /**
@@ -175,7 +136,7 @@ export class InteropAdapter implements ProtocolAdapter {
    * cached copy of the list expires; its keys and sessions stay in state until the service drops it.
    */
   async unlink(): Promise<void> {
-    const connection = this.requireOnline('unlink this device');
+    const connection = this.runtime.requireOnline('unlink this device');
     await this.publisher.withdraw(connection.iqCaller);
     await this.disconnect();
   }
@@ -191,7 +152,7 @@ export class InteropAdapter implements ProtocolAdapter {
   async startChat(address: string): Promise<ChatInfo> {
     const jid = normalizeAddress(address);
     const announced = this.chats.upsert(jid);
-    if (announced) this.emit({ type: 'chat', chat: announced });
+    if (announced) this.runtime.emit({ type: 'chat', chat: announced });
     return announced ?? interopChat(jid);
   }
 
@@ -208,30 +169,10 @@ export class InteropAdapter implements ProtocolAdapter {
   }
 
   private sendMessage(chat: string, message: OutgoingMessage, attachments: AttachmentPointer[]): Promise<SendResult> {
-    const done = this.sent.get(message.clientId);
-    if (done) return Promise.resolve(done);
-    const pending = this.inFlight.get(message.clientId);
-    if (pending) return pending;
-    let to: string;
-    try {
-      to = normalizeAddress(chat);
-    } catch (err) {
-      return Promise.reject(err);
-    }
-    if (!this.online || this.current.kind !== 'online') {
-      return Promise.reject(new Error(`${this.own} is not connected to ${this.server}; the message stays queued and is sent after reconnecting.`));
-    }
-    const attempt = (async (): Promise<SendResult> => {
-      const sentAt = this.ctx.now();
+    return this.runtime.sendOnce(chat, message.clientId, async (to, sentAt) => {
       const envelope: Envelope = { v: ENVELOPE_VERSION, sentAt, text: message.body, ...(attachments.length ? { attachments } : {}) };
       await this.sender.send(to, message.clientId, envelope, { persistent: true, ownDevices: true, remember: true });
-      const result = { networkId: networkIdOf(this.own, message.clientId), sentAt };
-      this.sent.set(message.clientId, result);
-      if (this.sent.size > SENT_MEMORY) this.sent.delete(this.sent.keys().next().value ?? '');
-      return result;
-    })().finally(() => this.inFlight.delete(message.clientId));
-    this.inFlight.set(message.clientId, attempt);
-    return attempt;
+    });
   }
 
   async fetchHistory(_chat: string, _before: string | null, _limit: number): Promise<HistoryPage> {
@@ -242,7 +183,7 @@ export class InteropAdapter implements ProtocolAdapter {
   async markRead(chat: string, upToNetworkId: string): Promise<void> {
     const to = normalizeAddress(chat);
     if (this.ctx.isAccepted?.(to) === false) return;
-    this.requireOnline('send a read receipt');
+    this.runtime.requireOnline('send a read receipt');
     const envelope: Envelope = { v: ENVELOPE_VERSION, sentAt: this.ctx.now(), receipt: { status: 'read', targets: [stanzaIdOf(upToNetworkId)] } };
     await this.sender.send(to, randomUUID(), envelope, { persistent: true, ownDevices: false, remember: false });
   }
@@ -250,7 +191,7 @@ export class InteropAdapter implements ProtocolAdapter {
   async setTyping(chat: string, state: 'composing' | 'paused' | 'active'): Promise<void> {
     const to = normalizeAddress(chat);
     // Worthless later, and never sent to someone whose request the user has not accepted.
-    if (!this.online || this.ctx.isAccepted?.(to) === false) return;
+    if (!this.runtime.online || this.ctx.isAccepted?.(to) === false) return;
     const envelope: Envelope = { v: ENVELOPE_VERSION, sentAt: this.ctx.now(), typing: state };
     await this.sender.send(to, randomUUID(), envelope, { persistent: false, ownDevices: false, remember: false });
   }
@@ -259,7 +200,7 @@ export class InteropAdapter implements ProtocolAdapter {
     const contact = normalizeAddress(chat);
     const known = this.channel.safetyNumber(contact);
     if (known) return known;
-    const published = this.online ? await this.queue.run(() => this.directory.publishedIdentity(contact)) : null;
+    const published = this.runtime.online ? await this.queue.run(() => this.directory.publishedIdentity(contact)) : null;
     const computed = published ? this.channel.safetyNumber(contact, published) : null;
     if (!computed) throw new Error(`No identity key of ${contact} is known yet: connect, or exchange a message first.`);
     return computed;
@@ -267,106 +208,40 @@ export class InteropAdapter implements ProtocolAdapter {
 
   // ---- connection lifecycle ----
 
-  private newConnection(): XmppConnection {
-    const connection = new XmppConnection({
-      local: this.local,
-      domain: this.domain,
-      password: this.settings.password,
-      resource: this.resource,
-      host: this.settings.host ?? this.domain,
-      port: this.settings.port ?? 5222,
-      trustedCa: this.settings.trustedCa,
-      // The optional SOCKS5 proxy: connection.ts tunnels the TCP stream through it.
-      proxy: this.settings.proxy,
-      sm: this.sm,
-      log: this.ctx.log,
-      logFields: this.logFields(),
-      timeoutMs: this.options.loginTimeoutMs ?? 20_000,
-    });
-    connection.entity.on('stanza', (stanza: Element) => this.onStanza(connection, stanza));
-    connection.iqCallee.get('urn:xmpp:ping', 'ping', () => true);
-    connection.iqCallee.get(NS_DISCO_INFO, 'query', () => discoInfo());
-    return connection;
-  }
-
   /**
    * Carbons (own other devices see what this one sends), keys on PEP, then the archive catch-up
    * and presence as in the XMPP adapter. Online means: others can encrypt to this device.
    */
   private async startSession(connection: XmppConnection, resumed: boolean): Promise<void> {
-    const failed = (what: string) => (err: unknown): void => {
-      if (!connection.isClosed) this.log('warn', `${what} failed`, { error: String(err) });
-    };
     if (!resumed) {
-      await connection.iqCaller.request(out.enableCarbons()).catch(failed('enabling carbons'));
+      await connection.iqCaller.request(out.enableCarbons()).catch(this.runtime.failed(connection)('enabling carbons'));
       const devices = await this.publisher.publishAll(connection.iqCaller, this.ctx.now());
       this.directory.set(this.own, devices);
     }
-    let available: Promise<void> | null = resumed ? Promise.resolve() : null;
-    const sendPresence = (): Promise<void> => {
-      available ??= this.sm.sendAcknowledged(out.initialPresence()).catch(failed('sending presence'));
-      return available;
-    };
-    this.archive.catchUp(connection.iqCaller, this.ctx.state, (items) => {
+    await this.runtime.catchUpAndAnnounce(connection, resumed, (items) => {
       for (const item of items) this.receiver.archived(item.forwarded);
-    }, () => void sendPresence()).then(async (count) => {
-      await this.queue.run(async () => {});
-      this.caughtUpOn = connection;
-      this.log('info', 'caught up with the archive', { messages: count });
-    }).catch(failed('the archive catch-up')).finally(() => void sendPresence());
-    await sendPresence();
+    }, () => this.queue.run(async () => {}));
   }
 
   private onStanza(connection: XmppConnection, stanza: Element): void {
-    if (this.archive.collect(stanza) || stanza.name !== 'message') return;
+    if (stanza.name !== 'message') return;
     this.receiver.live(stanza);
-    if (this.caughtUpOn === connection) this.archive.noteLive(stanza, this.ctx.state);
+    this.runtime.noteLive(connection, stanza);
   }
 
   private replenish(): void {
-    const connection = this.online;
+    const connection = this.runtime.online;
     if (!connection) return;
     this.publisher.replenish(connection.iqCaller).then((changed) => {
-      if (changed) this.log('info', 'replaced used one-time prekeys and republished the bundle');
-    }).catch((err: unknown) => this.log('warn', 'republishing the bundle failed', { error: String(err) }));
-  }
-
-  // ---- plumbing ----
-
-  private requireOnline(what: string): { iqCaller: IqCaller } {
-    const connection = this.online;
-    if (!connection) throw new Error(`${this.own} is not connected to ${this.server}: cannot ${what} now.`);
-    return connection;
+      if (changed) this.runtime.log('info', 'replaced used one-time prekeys and republished the bundle');
+    }).catch((err: unknown) => this.runtime.log('warn', 'republishing the bundle failed', { error: String(err) }));
   }
 
   private deliver(event: AdapterEvent): void {
     if (event.type === 'message' || event.type === 'undecryptable') {
       const chat = this.chats.upsert(event.type === 'message' ? event.message.chat : event.chat);
-      if (chat) this.emit({ type: 'chat', chat });
+      if (chat) this.runtime.emit({ type: 'chat', chat });
     }
-    this.emit(event);
-  }
-
-  private setState(state: ConnectionState): void {
-    this.current = state;
-    this.emit({ type: 'state', state });
-  }
-
-  private emit(event: AdapterEvent): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch (err) {
-        this.log('error', 'an event listener threw', { event: event.type, error: String(err) });
-      }
-    }
-  }
-
-  private logFields(): Record<string, unknown> {
-    return { account: this.own, server: this.server, device: this.channel.deviceId };
-  }
-
-  private log(level: 'debug' | 'info' | 'warn' | 'error', msg: string, fields: Record<string, unknown> = {}): void {
-    this.ctx.log[level](msg, { ...this.logFields(), ...fields });
+    this.runtime.emit(event);
   }
 }

@@ -5,13 +5,15 @@ import type { ProsodyServer } from '../../test/servers/prosody.js';
 import type { AccountSettings, AdapterEvent, AdapterState, IncomingMessage } from '../adapter.js';
 import { Archive, type ArchiveItem } from '../xmpp/archive.js';
 import type { XmppConnection } from '../xmpp/connection.js';
-import { FAST_RECONNECT, Recorder, memoryContext, memoryState, rawClient, sleep } from '../xmpp/test-harness.js';
+import {
+  FAST_RECONNECT, Recorder, catchUps, memoryContext, memoryState, online, rawClient, sleep, until,
+} from '../xmpp/test-harness.js';
 import { parseBundle, type ParsedBundle } from './bundle-xml.js';
 import { InteropAdapter, type InteropAdapterOptions } from './interop-adapter.js';
 import { CURRENT, bundleNode } from './namespaces.js';
 import { fetchItems } from './pep.js';
 
-export { rawClient, sleep };
+export { online, rawClient, sleep };
 
 export interface Device {
   address: string;
@@ -42,19 +44,8 @@ export function device(server: ProsodyServer, user: string, password: string, op
   return { address: `${user}@${server.domain}`, adapter, events: new Recorder(adapter), ctx, state };
 }
 
-export async function online(d: Device): Promise<void> {
-  await d.adapter.connect();
-  const state = d.adapter.state;
-  if (state.kind === 'offline') throw new Error(`${d.address}: login failed: ${state.reason}: ${state.detail}`);
-  if (state.kind !== 'online') await d.events.waitForState('online', 10_000);
-}
-
 export async function caughtUp(d: Device, times = 1, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (d.ctx.lines.filter((l) => l.msg === 'caught up with the archive').length < times) {
-    if (Date.now() > deadline) throw new Error(`${d.address} device ${d.adapter.deviceId} never finished the archive catch-up`);
-    await sleep(10);
-  }
+  await until(() => catchUps(d.ctx) >= times, timeoutMs, () => `${d.address} device ${d.adapter.deviceId} never finished the archive catch-up`);
 }
 
 export const isMessage = (body: string) => (e: AdapterEvent): e is Extract<AdapterEvent, { type: 'message' }> =>
@@ -66,11 +57,8 @@ export function bodies(d: Device, filter: (m: IncomingMessage) => boolean): stri
 
 /** Waits until `count` messages matching `filter` have arrived. */
 export async function waitForCount(d: Device, what: string, filter: (m: IncomingMessage) => boolean, count: number, timeoutMs = 30_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (d.events.messages(filter).length < count) {
-    if (Date.now() > deadline) throw new Error(`${d.address} device ${d.adapter.deviceId}: ${what}: got ${d.events.messages(filter).length} of ${count}`);
-    await sleep(20);
-  }
+  await until(() => d.events.messages(filter).length >= count, timeoutMs,
+    () => `${d.address} device ${d.adapter.deviceId}: ${what}: got ${d.events.messages(filter).length} of ${count}`, 20);
 }
 
 export async function publishedBundle(raw: XmppConnection, jid: string, deviceId: number): Promise<ParsedBundle> {

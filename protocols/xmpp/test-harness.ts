@@ -1,7 +1,9 @@
-// Helpers shared by the XMPP integration tests: an in-memory AdapterContext, an event recorder with
-// waits that fail with a message saying what never happened, and adapter construction against the
-// private Prosody of test/servers/prosody.ts.
-import type { AccountSettings, AdapterContext, AdapterEvent, AdapterState, ConnectionState, IncomingMessage, Logger } from '../adapter.js';
+// Helpers shared by the XMPP and interop integration tests: an in-memory AdapterContext, an event
+// recorder with waits that fail with a message saying what never happened, polling with a named
+// failure, and adapter construction against the private Prosody of test/servers/prosody.ts.
+import type {
+  AccountSettings, AdapterContext, AdapterEvent, AdapterState, ConnectionState, IncomingMessage, Logger, ProtocolAdapter,
+} from '../adapter.js';
 import type { ProsodyServer } from '../../test/servers/prosody.js';
 import xml from '@xmpp/xml';
 import { XmppAdapter, type XmppAdapterOptions } from './index.js';
@@ -110,7 +112,7 @@ export function account(server: ProsodyServer, user: string, password: string, o
 }
 
 /** Connects and fails with the adapter's own account of why when it does not get online. */
-export async function online(a: TestAccount): Promise<void> {
+export async function online(a: { address: string; adapter: ProtocolAdapter; events: Recorder }): Promise<void> {
   await a.adapter.connect();
   const state = a.adapter.state;
   if (state.kind === 'offline') throw new Error(`${a.address}: login failed: ${state.reason}: ${state.detail}`);
@@ -121,13 +123,23 @@ export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
 
+/** Polls every `everyMs` until `done()` holds; after `timeoutMs` fails with `failure()`. */
+export async function until(done: () => boolean, timeoutMs: number, failure: () => string, everyMs = 10): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!done()) {
+    if (Date.now() > deadline) throw new Error(failure());
+    await sleep(everyMs);
+  }
+}
+
+/** How many archive catch-ups the adapter has finished, by its log. */
+export function catchUps(ctx: { lines: LogLine[] }): number {
+  return ctx.lines.filter((l) => l.msg === 'caught up with the archive').length;
+}
+
 /** Waits until the adapter has finished its archive catch-up after the latest login. */
 export async function caughtUp(a: TestAccount, times = 1, timeoutMs = 5_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (a.ctx.lines.filter((l) => l.msg === 'caught up with the archive').length < times) {
-    if (Date.now() > deadline) throw new Error(`${a.address} never finished the archive catch-up after login ${times}`);
-    await sleep(10);
-  }
+  await until(() => catchUps(a.ctx) >= times, timeoutMs, () => `${a.address} never finished the archive catch-up after login ${times}`);
 }
 
 /**
