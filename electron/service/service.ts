@@ -26,6 +26,7 @@ import { createAdapter, NetworkUnavailableError, networkNames, type AdapterTunin
 import { Outbox } from './outbox';
 import { lockProfile } from './profileLock';
 import { keyFileSecretBox, type SecretBox } from './secretBox';
+import { DEFAULT_PAGE, readHandlers } from './readHandlers';
 import { ServiceError } from './serviceError';
 import { accountView, chatView, messageView } from './views';
 
@@ -42,7 +43,6 @@ export interface ServiceOptions {
 
 type Handlers = { [M in Method]: (params: Params<M>) => Promise<Results[M]> | Results[M] };
 
-const DEFAULT_PAGE = 50;
 
 const INTEROP_SETTING = 'interop.enabled';
 
@@ -239,13 +239,12 @@ export class SwitchboardService {
   }
 
   private readonly handlers: Handlers = {
+    ...readHandlers(() => this.store, (chatId) => this.chatOrThrow(chatId)),
+
     getSnapshot: () => ({
       accounts: this.store.listAccounts().map((row) => this.viewOf(row)),
       chats: this.store.listChats({ limit: 1000, includeArchived: true }).map(chatView),
     }),
-
-    listChats: ({ limit, includeArchived }) =>
-      this.store.listChats({ limit, includeArchived: includeArchived ?? false }).map(chatView),
 
     addAccount: async (p) => {
       let address: string;
@@ -348,25 +347,6 @@ export class SwitchboardService {
       return null;
     },
 
-    loadOlder: ({ chatId, before, limit }) => {
-      this.chatOrThrow(chatId);
-      const page = this.store.listMessages(chatId, before, limit ?? DEFAULT_PAGE);
-      return { messages: page.messages.map(messageView), olderCursor: page.olderCursor, newerCursor: null };
-    },
-
-    loadNewer: ({ chatId, after, limit }) => {
-      this.chatOrThrow(chatId);
-      const n = limit ?? DEFAULT_PAGE;
-      const rows = this.store.listMessagesAfter(chatId, after, n + 1);
-      const messages = rows.slice(0, n);
-      const last = messages.at(-1);
-      return {
-        messages: messages.map(messageView),
-        olderCursor: null,
-        newerCursor: rows.length > n && last ? { sentAt: last.sentAt, id: last.id } : null,
-      };
-    },
-
     loadAround: ({ messageId, limit }) => {
       const message = this.store.getMessage(messageId);
       if (!message) throw new ServiceError('not-found', 'That message no longer exists.');
@@ -419,17 +399,6 @@ export class SwitchboardService {
       this.emit({ type: 'chat', chat: view });
       return view;
     },
-
-    search: ({ query, limit }) =>
-      this.store.search(query, limit ?? 50).map((hit) => ({
-        messageId: hit.message.id,
-        chatId: hit.chatId,
-        chatTitle: hit.chatTitle,
-        sender: hit.message.senderName ?? hit.message.sender,
-        fromMe: hit.message.fromMe,
-        body: hit.message.body,
-        sentAt: hit.message.sentAt,
-      })),
 
     getSettings: () => this.settings(),
 
