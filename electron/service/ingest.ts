@@ -157,7 +157,10 @@ export class Ingest {
     switch (event.type) {
       case 'state':
         this.deps.emitAccount(accountId);
-        if (event.state.kind === 'online') this.deps.outbox.kick(accountId);
+        if (event.state.kind === 'online') {
+          this.deps.outbox.kick(accountId);
+          this.readOpenChatAgain(accountId);
+        }
         return;
       case 'chat': {
         const state = this.initialState(accountId, event.chat.address, false);
@@ -317,6 +320,18 @@ export class Ingest {
   }
 
   /** Tells the sender the user has read up to this message — never for a request not yet accepted. */
+  /**
+   * A chat opened while its account was offline could not send its read marker then: send it
+   * once the account is back, so the sender sees "Read".
+   */
+  private readOpenChatAgain(accountId: string): void {
+    const activeId = this.deps.activeChatId();
+    const chat = activeId === null ? undefined : this.deps.store.getChat(activeId);
+    if (!chat || chat.accountId !== accountId) return;
+    const newest = this.deps.store.markChatRead(chat.id);
+    if (newest?.networkId) void this.sendReadMarker(accountId, chat, newest.networkId);
+  }
+
   async sendReadMarker(accountId: string, chat: ChatRow, networkId: string): Promise<void> {
     if (this.deps.store.getChat(chat.id)?.requestState !== 'accepted') return;
     const adapter = this.deps.accounts.adapter(accountId);

@@ -75,6 +75,29 @@ describe('the service with a real XMPP server', () => {
     await bob.stop();
   });
 
+  it('sends the read marker of a chat opened while offline once the account is back', async () => {
+    const alice = newService(profileDir());
+    const bob = newService(profileDir());
+    const aliceAccount = await addXmppAccount(alice, 'alice');
+    const bobAccount = await addXmppAccount(bob, 'bob');
+    const chat = await call(alice, 'startChat', { accountId: aliceAccount, address: 'bob@localhost' });
+    const arrived = waitForEvent(bob, (e): e is Extract<CoreEvent, { type: 'message' }> => e.type === 'message' && e.message.body === 'read me later');
+    await call(alice, 'send', { chatId: chat.id, body: 'read me later' });
+    const bobChatId = (await arrived).message.chatId;
+
+    // The server goes away; bob opens the chat while he cannot tell alice.
+    const bobOffline = waitForEvent(bob, (e): e is Extract<CoreEvent, { type: 'account' }> => e.type === 'account' && e.account.id === bobAccount && e.account.state.kind !== 'online');
+    await live.prosody.stop();
+    await bobOffline;
+    await call(bob, 'openChat', { chatId: bobChatId });
+
+    const read = waitForEvent(alice, (e): e is Extract<CoreEvent, { type: 'messageUpdated' }> => e.type === 'messageUpdated' && e.message.body === 'read me later' && e.message.status === 'read', { ms: 30_000 });
+    await live.prosody.start();
+    expect((await read).message.status).toBe('read');
+    await alice.stop();
+    await bob.stop();
+  });
+
   it('notifies only for chats that are neither open nor muted, and reads the open chat as messages arrive', async () => {
     // Fresh users: an empty archive, so bob's catch-up on connect cannot race the live messages.
     await live.prosody.register('carol', 'carol-pw');
