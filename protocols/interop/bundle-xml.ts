@@ -46,16 +46,11 @@ export function kyberChunkElement(items: KyberItem[]): Element {
     ...items.map((item) => xml('kyber-prekey', { id: String(item.id), signature: toB64(item.signature) }, toB64(item.key.serialize()))));
 }
 
-/** What a fetched bundle offers before one one-time key is picked. */
-export interface ParsedBundle {
-  registrationId: number;
-  deviceId: number;
-  identityKey: PublicKey;
-  signedPreKey: { id: number; key: PublicKey; signature: Uint8Array<ArrayBuffer> };
-  lastResort: { id: number; key: KEMPublicKey; signature: Uint8Array<ArrayBuffer> };
-  preKeys: Array<{ id: number; key: PublicKey }>;
-  kyberIds: number[];
-}
+/**
+ * What a fetched bundle offers before one one-time key is picked: exactly what the owner
+ * published, so the same shape.
+ */
+export type ParsedBundle = PublicBundle;
 
 /** Throws an Error naming the broken part. */
 export function parseBundle(payload: Element | undefined): ParsedBundle {
