@@ -16,7 +16,10 @@ export interface Capabilities {
   deletes: boolean;
   reactions: boolean;
   replies: boolean;
-  /** Largest accepted size in bytes per attachment kind; null when the network takes no files. */
+  /**
+   * Largest accepted size in bytes per attachment kind; null when the network takes no files (or,
+   * for XMPP, until the server's upload service and its limit are known after connecting).
+   */
   attachmentLimits: Partial<Record<AttachmentKind, number>> | null;
   history: boolean;
   groups: boolean;
@@ -64,6 +67,56 @@ export interface ChatInfo {
   security: SecuritySummary;
 }
 
+/**
+ * What every network carries of an attachment. All of it comes from the sender and is untrusted:
+ * the name in particular is sanitised by the service before anything is saved under it.
+ */
+export interface AttachmentMeta {
+  kind: AttachmentKind;
+  mime: string;
+  /** Size of the plaintext in bytes. */
+  size: number;
+  name: string;
+  width?: number;
+  height?: number;
+  /** Voice and video. */
+  durationMs?: number;
+  /** Voice: loudness samples, each 0-255, at most 64 of them. */
+  waveform?: number[];
+  /** Image and video: a small JPEG preview (a poster frame for video), base64, at most 16 KiB decoded. */
+  thumbnail?: string;
+}
+
+/** An uploaded attachment: its description plus the network's reference to fetch it from. */
+export interface RemoteAttachment extends AttachmentMeta {
+  /**
+   * Opaque to the service; only the adapter that made it reads it back (XMPP: the URL; interop:
+   * the URL, key and digest). Stored with the message, so it must stay valid across restarts.
+   */
+  ref: string;
+}
+
+/** Progress and cancellation for one upload or download. */
+export interface TransferOptions {
+  onProgress?(transferred: number, total: number): void;
+  signal?: AbortSignal;
+}
+
+export type AttachmentErrorCode =
+  | 'too-large'
+  | 'no-upload-service'
+  | 'integrity'
+  | 'http'
+  | 'aborted';
+
+/** A transfer failed for a reason the UI can name: `message` is written for the user. */
+export class AttachmentError extends Error {
+  constructor(readonly code: AttachmentErrorCode, message: string) {
+    super(message);
+    this.name = 'AttachmentError';
+  }
+}
+
 export interface IncomingMessage {
   chat: string;
   /** Stable id of this message on the network; the service drops duplicates by it. */
@@ -78,6 +131,8 @@ export interface IncomingMessage {
   sentAt: number;
   /** True when it comes from history catch-up rather than live: no notification. */
   historical: boolean;
+  /** Files that came with the message; `body` is then the caption (may be empty). */
+  attachments?: RemoteAttachment[];
 }
 
 export type AdapterEvent =
@@ -107,7 +162,10 @@ export type AdapterEvent =
 export interface OutgoingMessage {
   /** Chosen by the service; sending the same clientId twice must not make two messages. */
   clientId: string;
+  /** The text, or the caption when there are attachments (may then be empty). */
   body: string;
+  /** Already uploaded with `upload`; sent in this one message. */
+  attachments?: RemoteAttachment[];
 }
 
 export interface SendResult {
@@ -187,4 +245,16 @@ export interface ProtocolAdapter {
   safetyNumber?(chat: string): Promise<SafetyNumber>;
   /** The user's own address on this network, as others reach it (shown as "Your interop address"). */
   ownAddress?(): string;
+  /**
+   * Networks with attachments: streams the file at `path` to the network (encrypting it first on
+   * end-to-end networks) and returns what `send` needs to reference it. Refuses a file over the
+   * limit for its kind with AttachmentError('too-large') before sending a byte.
+   */
+  upload?(path: string, meta: AttachmentMeta, options?: TransferOptions): Promise<RemoteAttachment>;
+  /**
+   * Streams a received attachment's plaintext into `destPath`, after every check the network has
+   * (size, digest, authentication tag); on any failure rejects with AttachmentError and leaves no
+   * file at `destPath`. Needs no live connection: the reference carries what it needs.
+   */
+  download?(attachment: RemoteAttachment, destPath: string, options?: TransferOptions): Promise<void>;
 }

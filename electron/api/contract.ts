@@ -3,9 +3,9 @@
 // The renderer imports this file's *types* only (`import type`).
 
 import { z } from 'zod';
-import type { ConnectionState, NetworkId, SecuritySummary } from '../../protocols/adapter';
+import type { AttachmentKind, ConnectionState, NetworkId, SecuritySummary } from '../../protocols/adapter';
 
-export type { ConnectionState, NetworkId, SecuritySummary };
+export type { AttachmentKind, ConnectionState, NetworkId, SecuritySummary };
 
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 
@@ -18,6 +18,45 @@ export type RequestState = 'accepted' | 'pending' | 'blocked';
 export interface Settings {
   /** Interoperability (the DMA interop channel) is off until the user turns it on. */
   interopEnabled: boolean;
+  /** Received images and voice messages up to this size are fetched without a click; 0 turns it off. */
+  autoDownloadMaxBytes: number;
+}
+
+/**
+ * Where a file is: waiting, moving (with progress), here, or stopped. Own attachments go
+ * pending → uploading → done; received ones pending → downloading → done.
+ */
+export type TransferState = 'pending' | 'uploading' | 'downloading' | 'done' | 'failed' | 'cancelled';
+
+export interface TransferView {
+  state: TransferState;
+  /** Bytes moved so far and the total, for the progressbar. */
+  transferred: number;
+  total: number;
+  /** Why it failed, in words for the user (names the limit for an oversized file). */
+  error: string | null;
+}
+
+export interface AttachmentView {
+  id: number;
+  messageId: number;
+  kind: AttachmentKind;
+  mime: string;
+  size: number;
+  /** The sender's name for the file, shown as text; saved only under a sanitised form. */
+  name: string;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  /** Voice: loudness samples 0-255. */
+  waveform: number[] | null;
+  /** A small JPEG preview, base64 (no data: prefix). */
+  thumbnail: string | null;
+  /** The bytes are in the media cache: the renderer may load them from the bridge's mediaUrl. */
+  available: boolean;
+  transfer: TransferView;
+  /** Voice: the user has played it. */
+  played: boolean;
 }
 
 export interface SafetyNumberView {
@@ -37,6 +76,8 @@ export interface AccountView {
   state: ConnectionState;
   /** The user's own address as others reach it (interop: "Your interop address"); null when unknown. */
   ownAddress: string | null;
+  /** Largest file per kind this account can send now; null when it cannot send files (yet). */
+  attachmentLimits: Partial<Record<AttachmentKind, number>> | null;
 }
 
 export interface ChatView {
@@ -78,6 +119,8 @@ export interface MessageView {
   editedAt: number | null;
   deleted: boolean;
   kind: MessageKind;
+  /** Files in this message, in order; `body` is then the caption. Empty for text. */
+  attachments: AttachmentView[];
 }
 
 export interface Cursor {
@@ -112,6 +155,21 @@ const id = z.number().int().positive();
 const cursor = z.object({ sentAt: z.number(), id: z.number().int() });
 // Bodies are capped at the boundary: a message larger than this is not a chat message.
 const MAX_BODY = 64 * 1024;
+const attachmentId = id;
+const attachmentKind = z.enum(['image', 'voice', 'video', 'file']);
+/** One file to send: staged first through the bridge's stageFile, described by the renderer. */
+const outgoingItem = z.object({
+  stagedId: z.string().regex(/^[0-9a-f]{64}$/),
+  kind: attachmentKind,
+  name: z.string().min(1).max(255),
+  mime: z.string().min(1).max(255),
+  width: z.number().int().min(1).max(65535).optional(),
+  height: z.number().int().min(1).max(65535).optional(),
+  durationMs: z.number().int().min(0).max(24 * 3600 * 1000).optional(),
+  waveform: z.array(z.number().int().min(0).max(255)).max(64).optional(),
+  // base64 of at most 16 KiB
+  thumbnail: z.string().max(21848).regex(/^[A-Za-z0-9+/]*={0,2}$/).optional(),
+});
 
 /** Parameters of every request, validated by the core before it acts. */
 export const requestSchemas = {
@@ -162,6 +220,14 @@ export const requestSchemas = {
   getSafetyNumber: z.object({ chatId: id }),
   markVerified: z.object({ chatId: id, verified: z.boolean().optional() }),
   acknowledgeIdentity: z.object({ chatId: id }),
+  /** One message per item; the caption goes with the first. */
+  sendAttachments: z.object({ chatId: id, caption: z.string().max(MAX_BODY).optional(), items: z.array(outgoingItem).min(1).max(10) }),
+  downloadAttachment: z.object({ attachmentId }),
+  cancelTransfer: z.object({ attachmentId }),
+  /** Tries a failed or cancelled transfer again (an upload: resends its message). */
+  retryTransfer: z.object({ attachmentId }),
+  markPlayed: z.object({ attachmentId }),
+  setAutoDownload: z.object({ maxBytes: z.number().int().min(0).max(2 ** 31) }),
 } as const;
 
 export type Method = keyof typeof requestSchemas;
@@ -193,9 +259,15 @@ export interface Results {
   getSafetyNumber: SafetyNumberView;
   markVerified: ChatView;
   acknowledgeIdentity: ChatView;
+  sendAttachments: MessageView[];
+  downloadAttachment: AttachmentView;
+  cancelTransfer: AttachmentView;
+  retryTransfer: AttachmentView;
+  markPlayed: AttachmentView;
+  setAutoDownload: Settings;
 }
 
-export type ErrorCode = 'invalid-request' | 'not-found' | 'invalid-address' | 'unavailable' | 'internal';
+export type ErrorCode = 'invalid-request' | 'not-found' | 'invalid-address' | 'unavailable' | 'too-large' | 'internal';
 
 /** Calls return, never throw: the caller decides what a failure means. */
 export type Result<T> = { ok: true; value: T } | { ok: false, error: { code: ErrorCode; message: string } };
@@ -211,6 +283,8 @@ export type CoreEvent =
   | { type: 'typing'; chatId: number; from: string; state: 'composing' | 'paused' | 'active' }
   | { type: 'notification'; chatId: number; title: string; body: string }
   | { type: 'settings'; settings: Settings }
+  /** A transfer moved (throttled to a few per second per file) or changed state. */
+  | { type: 'transfer'; chatId: number; messageId: number; attachmentId: number; transfer: TransferView }
   /** Emitted by a bridge (never the core) after it lost and regained the core: reload state. */
   | { type: 'resync' };
 
@@ -220,4 +294,21 @@ export interface SwitchboardApi {
   call<M extends Method>(method: M, params: Params<M>): Promise<Result<Results[M]>>;
   /** Subscribes to core events; returns the unsubscribe function. */
   onEvent(listener: (event: CoreEvent) => void): () => void;
+  /**
+   * Hands a file's bytes to the core's media cache before sending; the answer's stagedId (the
+   * content's SHA-256) goes into sendAttachments. The bytes stream; nothing is sent yet.
+   */
+  stageFile(file: Blob, name: string): Promise<Result<StagedFile>>;
+  /** Where the renderer loads an available attachment from (img, audio, video src). */
+  mediaUrl(attachmentId: number): string;
+  /**
+   * "Save as…": Electron asks where with the system dialog; the browser downloads it. The file is
+   * saved under a sanitised form of its name.
+   */
+  saveAttachment(attachmentId: number): Promise<Result<{ saved: boolean }>>;
+}
+
+export interface StagedFile {
+  stagedId: string;
+  size: number;
 }
