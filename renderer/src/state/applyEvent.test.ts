@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { expireTyping, reduceEvent } from './applyEvent';
+import { applyAttachmentAnswer, expireTyping, markPlayedLocally, reduceEvent } from './applyEvent';
 import { type AppState, initialState, TYPING_TTL_MS } from './store';
-import { chatView, messageView } from './testData';
+import { attachmentView, chatView, messageView } from './testData';
 import { windowFromPage } from './timeline';
 
 function stateWith(patch: Partial<AppState>): AppState {
@@ -67,5 +67,87 @@ describe('applying core events', () => {
     s = apply(s, { type: 'typing', chatId: 1, from: 'bob@example.org', state: 'composing' }, 4000);
     expect(expireTyping(s, 4000 + TYPING_TTL_MS - 1)).toBeNull();
     expect(expireTyping(s, 4000 + TYPING_TTL_MS)?.typing).toEqual({});
+  });
+});
+
+describe('media in the open timeline', () => {
+  const photo = attachmentView(7, { messageId: 2 });
+  function withPhoto(): AppState {
+    const tl = windowFromPage(1, {
+      messages: [messageView(1), messageView(2, { body: 'a caption', attachments: [photo] })],
+      olderCursor: null,
+      newerCursor: null,
+    });
+    return stateWith({ openChatId: 1, timeline: tl });
+  }
+  function attachment(s: AppState) {
+    return s.timeline?.messages[1]?.attachments[0];
+  }
+  const moving = (transferred: number) => ({ state: 'downloading' as const, transferred, total: 1000, error: null });
+
+  it('a message brings its attachments into the timeline as they are', () => {
+    const s = apply(withPhoto(), { type: 'message', message: messageView(3, { attachments: [attachmentView(8, { messageId: 3 })] }) });
+    expect(s.timeline?.messages[2]?.attachments.map((a) => a.id)).toEqual([8]);
+    expect(attachment(s)).toBe(photo);
+  });
+
+  it('a transfer event moves the progress, and "done" makes the file available', () => {
+    const before = withPhoto();
+    let s = apply(before, { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: moving(400) });
+    expect(attachment(s)?.transfer).toEqual(moving(400));
+    expect(attachment(s)?.available).toBe(false);
+    const done = { state: 'done' as const, transferred: 1000, total: 1000, error: null };
+    s = apply(s, { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: done });
+    expect(attachment(s)?.transfer.state).toBe('done');
+    expect(attachment(s)?.available).toBe(true);
+    // The caption and the other message are untouched.
+    expect(s.timeline?.messages[1]?.body).toBe('a caption');
+    expect(s.timeline?.messages[0]).toBe(before.timeline?.messages[0]);
+  });
+
+  it('a failed transfer keeps its error for the row to show', () => {
+    const failed = { state: 'failed' as const, transferred: 10, total: 1000, error: 'This file was changed after it was sent, so it was not saved.' };
+    const s = apply(withPhoto(), { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: failed });
+    expect(attachment(s)?.transfer).toEqual(failed);
+    expect(attachment(s)?.available).toBe(false);
+  });
+
+  it('a progress event that trails "done" does not take it back', () => {
+    let s = withPhoto();
+    s = apply(s, { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: { state: 'done', transferred: 1000, total: 1000, error: null } });
+    expect(reduceEvent(s, { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: moving(900) }, 0)).toBeNull();
+  });
+
+  it('ignores transfers of another chat, a message not loaded, an unknown attachment, or no news', () => {
+    const s = withPhoto();
+    expect(reduceEvent(s, { type: 'transfer', chatId: 2, messageId: 2, attachmentId: 7, transfer: moving(1) }, 0)).toBeNull();
+    expect(reduceEvent(s, { type: 'transfer', chatId: 1, messageId: 99, attachmentId: 7, transfer: moving(1) }, 0)).toBeNull();
+    expect(reduceEvent(s, { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 99, transfer: moving(1) }, 0)).toBeNull();
+    expect(reduceEvent(s, { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: photo.transfer }, 0)).toBeNull();
+    expect(reduceEvent(stateWith({}), { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: moving(1) }, 0)).toBeNull();
+  });
+
+  it('a call answer lands, but never undoes progress the events already brought', () => {
+    let s = withPhoto();
+    s = apply(s, { type: 'transfer', chatId: 1, messageId: 2, attachmentId: 7, transfer: moving(600) });
+    // downloadAttachment answered "pending, 0" before the first progress event reached us.
+    s = { ...s, ...applyAttachmentAnswer(s, { ...photo, transfer: { ...photo.transfer, state: 'pending' } }) };
+    expect(attachment(s)?.transfer).toEqual(moving(600));
+    // A cancel's answer is news.
+    const cancelled = { state: 'cancelled' as const, transferred: 600, total: 1000, error: null };
+    s = { ...s, ...applyAttachmentAnswer(s, { ...photo, transfer: cancelled }) };
+    expect(attachment(s)?.transfer).toEqual(cancelled);
+  });
+
+  it('played is set at once and stays set', () => {
+    const voice = attachmentView(7, { messageId: 2, kind: 'voice', mime: 'audio/webm', available: true });
+    const tl = windowFromPage(1, { messages: [messageView(2, { attachments: [voice] })], olderCursor: null, newerCursor: null });
+    let s = stateWith({ timeline: tl });
+    s = { ...s, ...markPlayedLocally(s, 2, 7) };
+    expect(s.timeline?.messages[0]?.attachments[0]?.played).toBe(true);
+    expect(markPlayedLocally(s, 2, 7)).toBeNull();
+    // The answer of an older call (played still false there) does not unplay it.
+    s = { ...s, ...applyAttachmentAnswer(s, voice) };
+    expect(s.timeline?.messages[0]?.attachments[0]?.played).toBe(true);
   });
 });

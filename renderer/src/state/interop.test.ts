@@ -28,7 +28,8 @@ describe('interop in the renderer', () => {
   });
 
   it('a settings event replaces the settings', () => {
-    expect(reduceEvent(initialState(), { type: 'settings', settings: { interopEnabled: true } }, 0)).toEqual({ settings: { interopEnabled: true } });
+    const settings = { interopEnabled: true, autoDownloadMaxBytes: 16 * 1024 * 1024 };
+    expect(reduceEvent(initialState(), { type: 'settings', settings }, 0)).toEqual({ settings });
   });
 
   it('a notice breaks a run of messages from one sender', () => {

@@ -1,5 +1,6 @@
 // Small builders for the renderer's unit tests (plain contract values, no fake of the core).
 import type { ChatView, MessageView } from '../api';
+import type { AttachmentView } from '../../../electron/api/contract';
 
 export function chatView(id: number, patch: Partial<ChatView> = {}): ChatView {
   return {
@@ -42,6 +43,27 @@ export function messageView(id: number, patch: Partial<MessageView> = {}): Messa
     editedAt: null,
     deleted: false,
     kind: 'text',
+    attachments: [],
+    ...patch,
+  };
+}
+
+export function attachmentView(id: number, patch: Partial<AttachmentView> = {}): AttachmentView {
+  return {
+    id,
+    messageId: 1,
+    kind: 'image',
+    mime: 'image/png',
+    size: 1000,
+    name: `file${id}.png`,
+    width: 640,
+    height: 480,
+    durationMs: null,
+    waveform: null,
+    thumbnail: null,
+    available: false,
+    transfer: { state: 'pending', transferred: 0, total: 1000, error: null },
+    played: false,
     ...patch,
   };
 }
