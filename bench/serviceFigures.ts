@@ -113,8 +113,11 @@ export async function serviceFigures(
     `INSERT INTO messages (chat_id, account_id, network_id, sender, from_me, body, sent_at, status) VALUES (?, ?, ?, ?, 0, ?, ?, 'received')`,
   );
   const idOf = new Map(addresses.map((a) => [a.address, a.id]));
+  const bareIndex = raw.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)');
   const bareBatch = raw.transaction((items: IncomingMessage[]) => {
-    for (const m of items) bareInsert.run(idOf.get(m.chat), ACCOUNT_ID, m.networkId, m.sender, m.body, m.sentAt);
+    for (const m of items) {
+      bareIndex.run(bareInsert.run(idOf.get(m.chat), ACCOUNT_ID, m.networkId, m.sender, m.body, m.sentAt).lastInsertRowid, m.body);
+    }
   });
   const rates: number[] = [];
   const bareRates: number[] = [];

@@ -183,8 +183,12 @@ try {
     `INSERT INTO messages (chat_id, account_id, network_id, sender, from_me, body, sent_at, status)
      VALUES (?, ?, ?, ?, 0, ?, ?, 'received')`,
   );
+  // The same rows plus their full-text entries: what the store has to write at the least.
+  const bareIndex = raw.prepare('INSERT INTO messages_fts (rowid, body) VALUES (?, ?)');
   const bareBatch = raw.transaction((items: Burst) => {
-    for (const { chatId, message: m } of items) bareInsert.run(chatId, ACCOUNT_ID, m.networkId, m.sender, m.body, m.sentAt);
+    for (const { chatId, message: m } of items) {
+      bareIndex.run(bareInsert.run(chatId, ACCOUNT_ID, m.networkId, m.sender, m.body, m.sentAt).lastInsertRowid, m.body);
+    }
   });
   function ingestFigure(batch: number): Figure {
     const storeRates: number[] = [];

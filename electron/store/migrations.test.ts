@@ -70,6 +70,27 @@ const seeds: Record<number, { seed(db: Database.Database): void; verify(store: S
       expect(store.search('safety', 10)).toEqual([]);
     },
   },
+  3: {
+    seed: (db) => {
+      db.exec(`
+        INSERT INTO accounts VALUES ('a3', 'xmpp', 'me@example.org', '{}', 1);
+        INSERT INTO chats (id, account_id, network, address, title, kind, inbox, security_json, created_at, last_activity_at)
+          VALUES (11, 'a3', 'xmpp', 'dan@example.org', 'Dan', 'direct', 'native',
+                  '{"e2ee":false,"protocol":null,"endsAt":"server","label":"x"}', 1, 1);
+        INSERT INTO messages (id, chat_id, account_id, network_id, sender, from_me, body, sent_at, status)
+          VALUES (20, 11, 'a3', 'n20', 'dan@example.org', 0, 'gorgonzola please', 70, 'received');
+      `);
+    },
+    verify: (store) => {
+      // Version 4: the store indexes new messages itself; what the trigger indexed stays found.
+      expect(store.search('gorgonzola', 10).map((h) => h.message.id)).toEqual([20]);
+      store.insertIncoming('a3', 11, {
+        chat: 'dan@example.org', networkId: 'n21', sender: 'dan@example.org', fromMe: false,
+        body: 'more gorgonzola', sentAt: 80, historical: false,
+      });
+      expect(store.search('gorgonzola', 10).map((h) => h.message.body)).toEqual(['more gorgonzola', 'gorgonzola please']);
+    },
+  },
 };
 
 describe('migrations', () => {

@@ -97,3 +97,28 @@ describe('search', () => {
     expect(fixture.store.search('vanish', 10)).toEqual([]);
   });
 });
+
+// Migration 004 took the insert trigger away: each statement that adds a message indexes it.
+describe('search after every way a message is added', () => {
+  it('finds text from live, batched and own messages, and never notices', () => {
+    const { store, chat } = fixture;
+    store.insertIncoming(ACCOUNT.id, chat.id, incoming('bob@x', { body: 'walrus one', sentAt: 1 }));
+    store.insertIncomingBatch(ACCOUNT.id, [
+      { chatId: chat.id, message: incoming('bob@x', { body: 'walrus two', sentAt: 2 }) },
+      { chatId: chat.id, message: incoming('bob@x', { body: 'walrus three', sentAt: 3 }) },
+    ]);
+    store.queueOutgoing({ chatId: chat.id, clientId: 'c-walrus', body: 'walrus four', now: 4 });
+    store.insertSystemMessage({ chatId: chat.id, kind: 'notice', body: 'walrus notice', sentAt: 5, sender: 'bob@x' });
+    expect(store.search('walrus', 10).map((h) => h.message.body)).toEqual(['walrus four', 'walrus three', 'walrus two', 'walrus one']);
+  });
+
+  it('keeps edits and deletes of store-indexed messages in step', () => {
+    const { store, chat } = fixture;
+    store.insertIncoming(ACCOUNT.id, chat.id, incoming('bob@x', { body: 'narwhal', sentAt: 1, networkId: 'nw1' }));
+    store.applyEdit(ACCOUNT.id, 'nw1', 'dolphin', 2);
+    expect(store.search('narwhal', 10)).toEqual([]);
+    expect(store.search('dolphin', 10)).toHaveLength(1);
+    store.applyDelete(ACCOUNT.id, 'nw1', 3);
+    expect(store.search('dolphin', 10)).toEqual([]);
+  });
+});
