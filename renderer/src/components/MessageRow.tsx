@@ -2,6 +2,7 @@ import { memo } from 'react';
 import type { MessageView } from '../api';
 import { formatTime } from '../format';
 import { actions } from '../state/app';
+import { Attachment } from './view/Attachment';
 
 const statusText: Record<MessageView['status'], string> = {
   queued: 'Queued',
@@ -12,7 +13,19 @@ const statusText: Record<MessageView['status'], string> = {
   received: '',
 };
 
+/** A file whose transfer stopped has its own "Retry" beside it; a second one here would be noise. */
+function retriedByItsFile(message: MessageView): boolean {
+  return message.attachments.some((a) => a.transfer.state === 'failed' || a.transfer.state === 'cancelled');
+}
+
 function Status({ message }: { message: MessageView }) {
+  if (message.status === 'failed' && retriedByItsFile(message)) {
+    return (
+      <span className="status failed" title={message.error ?? 'Not sent'}>
+        Failed
+      </span>
+    );
+  }
   if (message.status === 'failed') {
     return (
       <span className="status failed">
@@ -54,7 +67,13 @@ export const MessageRow = memo(function MessageRow({ message, continued, highlig
           ) : message.kind === 'undecryptable' ? (
             <div className="body undecryptable">{message.body}</div>
           ) : (
-            <div className="body">{message.body}</div>
+            <>
+              {message.attachments.map((a) => (
+                <Attachment key={a.id} attachment={a} fromMe={mine} />
+              ))}
+              {/* With files the body is their caption, often empty; always text, never markup. */}
+              {(message.body !== '' || message.attachments.length === 0) && <div className="body">{message.body}</div>}
+            </>
           )}
           <div className="message-meta">
             {message.editedAt !== null && !message.deleted && <span className="edited">(edited)</span>}
