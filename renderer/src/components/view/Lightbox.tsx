@@ -75,6 +75,9 @@ export function Lightbox({ startId, onClose }: Props) {
         e.preventDefault();
         onClose();
       }}
+      // Chromium does not let a second Escape without a click in between be cancelled: the dialog
+      // closes by itself then, and the state follows.
+      onClose={onClose}
     >
       <div className="lightbox-bar">
         <h2 id={titleId} className="lightbox-title">

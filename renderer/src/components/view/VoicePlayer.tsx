@@ -39,12 +39,14 @@ export function VoicePlayer({ attachment, fromMe }: Props) {
     audio.playbackRate = rate;
   }, [rate, src]);
 
+  // A row scrolled out of the virtualised timeline unmounts: its audio must not play on unseen.
   useEffect(() => {
     const audio = audioRef.current;
     return () => {
-      if (audio && playingNow === audio) playingNow = null;
+      audio?.pause();
+      if (playingNow === audio) playingNow = null;
     };
-  }, []);
+  }, [src]);
 
   async function toggle() {
     const audio = audioRef.current;
