@@ -2,27 +2,16 @@
 // (PROTOCOL.md §5): every known field is checked for type and size; unknown fields are kept in
 // `unknown` and ignored, so a newer peer can add fields without breaking an older one. The JSON is
 // padded (0x80 then zeros, to a multiple of 160 bytes, as Signal pads) so lengths leak less.
+import { parsePointer, type AttachmentPointer } from './attachment-pointer.js';
 import { utf8 } from './bytes.js';
+import { isRecord, num, rec, str } from './schema.js';
+
+export type { AttachmentPointer } from './attachment-pointer.js';
 
 export const ENVELOPE_VERSION = 1;
 const PAD_BLOCK = 160;
 const MAX_TEXT = 64 * 1024;
 const MAX_IDS = 500;
-
-export interface AttachmentPointer {
-  kind: 'image' | 'voice' | 'video' | 'file';
-  /** Where the ciphertext is (an XEP-0363 URL on the sender's server). */
-  url: string;
-  mime: string;
-  size: number;
-  /** AES-256-CBC + HMAC-SHA256 key (64 bytes, base64) and the SHA-256 of the ciphertext. */
-  key: string;
-  digest: string;
-  name?: string;
-  width?: number;
-  height?: number;
-  durationMs?: number;
-}
 
 /** Message references are stanza ids (client ids) of the sender's or, for receipts, the reader's messages. */
 export interface Envelope {
@@ -70,7 +59,7 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   if (raw.replyTo !== undefined) envelope.replyTo = str(raw.replyTo, 'replyTo', 256);
   if (raw.attachments !== undefined) {
     if (!Array.isArray(raw.attachments) || raw.attachments.length > 32) throw new Error('envelope: attachments');
-    envelope.attachments = raw.attachments.map(attachment);
+    envelope.attachments = raw.attachments.map(parsePointer);
   }
   if (raw.reaction !== undefined) {
     const r = rec(raw.reaction, 'reaction');
@@ -95,40 +84,4 @@ export function decodeEnvelope(bytes: Uint8Array): Envelope {
   const unknown = Object.fromEntries(Object.entries(raw).filter(([k]) => !KNOWN.has(k)));
   if (Object.keys(unknown).length) envelope.unknown = unknown;
   return envelope;
-}
-
-function attachment(value: unknown): AttachmentPointer {
-  const a = rec(value, 'attachment');
-  const kind = a.kind;
-  if (kind !== 'image' && kind !== 'voice' && kind !== 'video' && kind !== 'file') throw new Error('envelope: attachment.kind');
-  const url = str(a.url, 'attachment.url', 2048);
-  if (!/^https?:\/\//.test(url)) throw new Error('envelope: attachment.url');
-  const out: AttachmentPointer = {
-    kind, url, mime: str(a.mime, 'attachment.mime', 255), size: num(a.size, 'attachment.size'),
-    key: str(a.key, 'attachment.key', 128), digest: str(a.digest, 'attachment.digest', 128),
-  };
-  if (a.name !== undefined) out.name = str(a.name, 'attachment.name', 255);
-  if (a.width !== undefined) out.width = num(a.width, 'attachment.width');
-  if (a.height !== undefined) out.height = num(a.height, 'attachment.height');
-  if (a.durationMs !== undefined) out.durationMs = num(a.durationMs, 'attachment.durationMs');
-  return out;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function rec(value: unknown, field: string): Record<string, unknown> {
-  if (!isRecord(value)) throw new Error(`envelope: ${field}`);
-  return value;
-}
-
-function str(value: unknown, field: string, max: number): string {
-  if (typeof value !== 'string' || value.length > max) throw new Error(`envelope: ${field}`);
-  return value;
-}
-
-function num(value: unknown, field: string): number {
-  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) throw new Error(`envelope: ${field}`);
-  return value;
 }

@@ -5,6 +5,7 @@
 import type { Element } from '@xmpp/xml';
 import type { AdapterEvent } from '../adapter.js';
 import { bareOf, networkIdOf } from '../xmpp/address.js';
+import { remoteAttachmentOf } from './attachment-pointer.js';
 import type { Envelope } from './envelope.js';
 
 const NS_CARBONS = 'urn:xmpp:carbons:2';
@@ -77,10 +78,11 @@ export function envelopeEvents(envelope: Envelope, c: EnvelopeContext): AdapterE
         ...(c.fromMe ? { clientId: c.id } : {}),
         sender,
         fromMe: c.fromMe,
-        // Attachments have no field in IncomingMessage yet: their names stand in for the body.
-        body: envelope.text ?? (envelope.attachments ?? []).map((a) => `[${a.name ?? a.kind}]`).join(' '),
+        // With attachments the text is their caption, and may be empty.
+        body: envelope.text ?? '',
         sentAt: at,
         historical: c.historical,
+        ...(envelope.attachments?.length ? { attachments: envelope.attachments.map(remoteAttachmentOf) } : {}),
       },
     });
   }

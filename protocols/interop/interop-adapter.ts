@@ -15,7 +15,8 @@ import type { XmppConnection } from '../xmpp/connection.js';
 import * as out from '../xmpp/outgoing.js';
 import { InteropChats, interopChat } from './chats.js';
 import { DeviceDirectory } from './device-directory.js';
-import { ENVELOPE_VERSION, type AttachmentPointer, type Envelope } from './envelope.js';
+import { pointerFor, type AttachmentPointer } from './attachment-pointer.js';
+import { ENVELOPE_VERSION, type Envelope } from './envelope.js';
 import { KeyPublisher } from './key-publisher.js';
 import { NS_INTEROP } from './namespaces.js';
 import { Receiver } from './receiver.js';
@@ -156,19 +157,14 @@ export class InteropAdapter implements ProtocolAdapter {
     return announced ?? interopChat(jid);
   }
 
+  /** Attachments go as pointers (PROTOCOL.md §6) to blobs `upload` made; the body is then their caption. */
   send(chat: string, message: OutgoingMessage): Promise<SendResult> {
-    return this.sendMessage(chat, message, []);
-  }
-
-  /**
-   * A message with attachment pointers: the files were encrypted and uploaded by the caller (the
-   * service's media path; ProtocolAdapter has no attachment upload yet). Idempotent like send().
-   */
-  sendWithAttachments(chat: string, message: OutgoingMessage, attachments: AttachmentPointer[]): Promise<SendResult> {
-    return this.sendMessage(chat, message, attachments);
-  }
-
-  private sendMessage(chat: string, message: OutgoingMessage, attachments: AttachmentPointer[]): Promise<SendResult> {
+    let attachments: AttachmentPointer[];
+    try {
+      attachments = (message.attachments ?? []).map(pointerFor);
+    } catch (err) {
+      return Promise.reject(err);
+    }
     return this.runtime.sendOnce(chat, message.clientId, async (to, sentAt) => {
       const envelope: Envelope = { v: ENVELOPE_VERSION, sentAt, text: message.body, ...(attachments.length ? { attachments } : {}) };
       await this.sender.send(to, message.clientId, envelope, { persistent: true, ownDevices: true, remember: true });

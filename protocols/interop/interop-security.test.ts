@@ -121,12 +121,12 @@ describe('interop channel under attack', () => {
   it('stores nothing readable on the server: archive and offline messages hold only ciphertext', async () => {
     await bob.adapter.disconnect();
     await rawBob.close();
-    const key = toB64(Buffer.alloc(64, 7));
+    const key = toB64(Buffer.alloc(32, 7));
     const digest = toB64(Buffer.alloc(32, 9));
     await alice.adapter.send('bob@localhost', { clientId: 'offline-1', body: 'pumpernickel while you were away' });
-    await alice.adapter.sendWithAttachments('bob@localhost', { clientId: 'offline-2', body: 'holiday photo' }, [
-      { kind: 'image', url: 'http://127.0.0.1:1/upload/photo.bin', mime: 'image/jpeg', size: 1234, key, digest, name: 'photo.jpg' },
-    ]);
+    await alice.adapter.send('bob@localhost', { clientId: 'offline-2', body: 'holiday photo', attachments: [
+      { kind: 'image', mime: 'image/jpeg', size: 1234, name: 'photo.jpg', ref: JSON.stringify({ url: 'http://127.0.0.1:1/upload/photo.bin', key, digest }) },
+    ] });
     const files = await allFiles(join(server.dir, 'data'));
     const stored = (await Promise.all(files.map((f) => readFile(f, 'utf8')))).join('\n');
     const relative = files.map((f) => f.slice(server.dir.length));
@@ -143,7 +143,9 @@ describe('interop channel under attack', () => {
       await online(back);
       const got = await back.events.waitFor('offline-1 after catch-up', isMessage('pumpernickel while you were away'));
       expect(got.message.historical).toBe(true);
-      await back.events.waitFor('offline-2 after catch-up', isMessage('holiday photo'));
+      const photo = await back.events.waitFor('offline-2 after catch-up', isMessage('holiday photo'));
+      expect(photo.message.attachments).toEqual([{ kind: 'image', mime: 'image/jpeg', size: 1234, name: 'photo.jpg', ref: expect.any(String) }]);
+      expect(JSON.parse(photo.message.attachments?.[0]?.ref ?? '')).toEqual({ url: 'http://127.0.0.1:1/upload/photo.bin', key, digest });
     } finally {
       await back.adapter.disconnect();
     }

@@ -1,0 +1,166 @@
+// Upload and download of interop attachments (PROTOCOL.md §6): the file is encrypted while it is
+// read and PUT to the account's XEP-0363 service as one blob of a length known up front; a download
+// is decrypted and verified while it is read. The slot and HTTP plumbing is protocols/xmpp's
+// (AdapterRuntime.requestUploadSlot, http-transfer.ts), handed in as `TransferDeps` so this module
+// can be tested against a plain local HTTP server.
+import { randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import type { Readable } from 'node:stream';
+import {
+  AttachmentError, type AccountSettings, type AttachmentKind, type AttachmentMeta, type RemoteAttachment, type TransferOptions,
+} from '../adapter.js';
+import { IV_BYTES, blobLength, decryptToFile, encryptAttachment, integrityError, maxPlaintextFor } from './attachment-cipher.js';
+import { encodeRef, parseRef, type BlobRef } from './attachment-pointer.js';
+import { toB64 } from './bytes.js';
+
+/** What the design names for a server whose upload service states no limit. */
+export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
+
+/** The HTTP options the transfer passes on (http-transfer.ts's HttpTransferOptions). */
+export interface HttpOptions extends TransferOptions {
+  trustedCa?: string;
+  proxy?: AccountSettings['proxy'];
+  timeoutMs?: number;
+}
+
+export interface UploadService {
+  jid: string;
+  maxFileSize: number | null;
+}
+
+export interface UploadSlot {
+  putUrl: string;
+  getUrl: string;
+  headers: Record<string, string>;
+}
+
+/** The account's upload service and an HTTP client, as protocols/xmpp provides them. */
+export interface TransferDeps {
+  /** The network's name in messages ("Interop"). */
+  network: string;
+  /** Who and where, for messages: "alice@example.org on example.org:5222". */
+  account: string;
+  uploadService(): Promise<UploadService | null>;
+  requestUploadSlot(file: { name: string; size: number; mime: string }): Promise<UploadSlot>;
+  httpPut(url: string, body: Readable, size: number, headers: Record<string, string>, options?: HttpOptions): Promise<void>;
+  httpGet(url: string, maxBytes: number, options?: HttpOptions): Promise<{ body: Readable; length: number | null }>;
+  /** trustedCa and proxy of the account: the upload host is the account's server (or its gatekeeper's). */
+  http: Pick<HttpOptions, 'trustedCa' | 'proxy' | 'timeoutMs'>;
+}
+
+const KINDS: AttachmentKind[] = ['image', 'voice', 'video', 'file'];
+
+/** The plaintext limit per kind for a server limit: every kind is one blob, so one number for all. */
+export function attachmentLimitsFor(maxFileSize: number | null): Record<AttachmentKind, number> | null {
+  const limit = maxPlaintextFor(maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+  if (limit < 0) return null;
+  return Object.fromEntries(KINDS.map((k) => [k, limit])) as Record<AttachmentKind, number>;
+}
+
+export class AttachmentTransfer {
+  constructor(private readonly deps: TransferDeps) {}
+
+  /**
+   * Encrypts the file at `path` into a fresh blob and uploads it. Refuses a file over the limit
+   * before any request for a slot or a byte of upload. Progress counts plaintext bytes.
+   */
+  async upload(path: string, meta: AttachmentMeta, options: TransferOptions = {}): Promise<RemoteAttachment> {
+    const { signal, onProgress } = options;
+    aborted(signal, 'upload');
+    const info = await stat(path);
+    if (!info.isFile()) throw new Error(`${path} is not a file.`);
+    // The file's own size, not the caller's word for it: the blob length announced to the server
+    // is computed from it, and the encryption checks the file still has it while reading.
+    const size = info.size;
+    const service = await this.deps.uploadService();
+    if (!service) {
+      throw new AttachmentError('no-upload-service', `${this.deps.account} has no file upload service, so files cannot be sent on ${this.deps.network}.`);
+    }
+    const limit = maxPlaintextFor(service.maxFileSize ?? DEFAULT_MAX_FILE_SIZE);
+    if (size > limit) throw new AttachmentError('too-large', tooLargeMessage(this.deps.network, limit, size));
+    aborted(signal, 'upload');
+
+    const length = blobLength(size);
+    // A random name and a neutral type: the server learns the padded length and nothing of the file.
+    const slot = await this.deps.requestUploadSlot({ name: randomUUID(), size: length, mime: 'application/octet-stream' });
+    checkHttpUrl(slot.getUrl, 'The upload service gave a download address that is not http(s)');
+    const file = createReadStream(path);
+    const blob = encryptAttachment(file, size);
+    try {
+      await this.deps.httpPut(slot.putUrl, blob.body, length, slot.headers, {
+        ...this.deps.http,
+        ...(signal ? { signal } : {}),
+        // Bytes on the wire after the IV are ciphertext of the plaintext, byte for byte, up to `size`.
+        onProgress: (sent) => onProgress?.(Math.max(0, Math.min(size, sent - IV_BYTES)), size),
+      });
+    } finally {
+      file.destroy();
+      blob.body.destroy();
+    }
+    onProgress?.(size, size);
+    return { ...meta, size, ref: encodeRef({ url: slot.getUrl, key: toB64(blob.key), digest: toB64(blob.digest()) }) };
+  }
+
+  /**
+   * Downloads, verifies and decrypts into `destPath` (via `destPath.part`). Reads at most the blob
+   * length the pointer implies; any other length, a digest or tag mismatch is an integrity error.
+   */
+  async download(attachment: RemoteAttachment, destPath: string, options: TransferOptions = {}): Promise<void> {
+    const { signal } = options;
+    aborted(signal, 'download');
+    let ref: BlobRef;
+    try {
+      ref = parseRef(attachment.ref);
+    } catch (err) {
+      throw Object.assign(new AttachmentError('integrity', 'This attachment\'s download details are damaged, so it cannot be downloaded.'), { cause: String(err) });
+    }
+    const size = attachment.size;
+    if (!Number.isSafeInteger(size) || size < 0) throw integrityError(`the size ${size} is not a size`);
+    const length = blobLength(size);
+    const { body, length: announced } = await this.deps.httpGet(ref.url, length, { ...this.deps.http, ...(signal ? { signal } : {}) });
+    if (announced !== null && announced !== length) {
+      body.destroy();
+      throw integrityError(`the server announced ${announced} bytes, ${length} were expected`);
+    }
+    await decryptToFile(body, { key: ref.key, digest: ref.digest, size }, destPath, options);
+  }
+}
+
+function aborted(signal: AbortSignal | undefined, what: 'upload' | 'download'): void {
+  if (signal?.aborted) throw new AttachmentError('aborted', `The ${what} was cancelled.`);
+}
+
+function checkHttpUrl(url: string, what: string): void {
+  let protocol = '';
+  try {
+    protocol = new URL(url).protocol;
+  } catch {
+    // reported below
+  }
+  if (protocol !== 'http:' && protocol !== 'https:') throw new AttachmentError('http', `${what}: ${url}`);
+}
+
+/**
+ * "Files on Interop can be at most 9.8 MB. This one is 12 MB." Both sizes get more decimals until
+ * they read differently, so a file just over never reads as the limit itself.
+ */
+export function tooLargeMessage(network: string, limit: number, size: number): string {
+  let digits: number | undefined;
+  while (formatSize(limit, digits) === formatSize(size, digits) && (digits ?? 0) < 3) digits = (digits ?? 0) + 1;
+  return `Files on ${network} can be at most ${formatSize(limit, digits)}. This one is ${formatSize(size, digits)}.`;
+}
+
+/** Binary units under the familiar names, as the renderer shows sizes: "812 bytes", "1.5 KB", "34 MB". */
+export function formatSize(bytes: number, digits?: number): string {
+  if (bytes < 1024) return `${bytes} bytes`;
+  const units = ['KB', 'MB', 'GB', 'TB'];
+  let value = bytes / 1024;
+  let unit = 0;
+  while (value >= 1024 && unit < units.length - 1) {
+    value /= 1024;
+    unit++;
+  }
+  const text = value.toFixed(digits ?? (value < 10 ? 1 : 0)).replace(/\.0+$/, '');
+  return `${text} ${units[unit]}`;
+}
