@@ -3,6 +3,7 @@
 
 import type { AdapterEvent, ChatInfo, IncomingMessage, Logger, NetworkId } from '../../protocols/adapter';
 import type { CoreEvent } from '../api/contract';
+import type { SummaryChange } from '../store/chat-summary';
 import type { ChatRow, RequestState, Store } from '../store/types';
 import type { AccountHost } from './accountHost';
 import type { EarlyReceipts } from './earlyReceipts';
@@ -51,6 +52,21 @@ function placeholderChat(address: string, network: NetworkId | undefined): ChatI
     kind: 'direct',
     inbox: 'native',
     security: { e2ee: false, protocol: null, endsAt: 'server', label: 'Not end-to-end encrypted · the server can read messages' },
+  };
+}
+
+/** A chat row brought up to date with what a batch of inserts wrote to its summary. */
+function withSummary(chat: ChatRow, change: SummaryChange): ChatRow {
+  const last = change.last;
+  if (!last) return { ...chat, unreadCount: change.unreadCount };
+  return {
+    ...chat,
+    unreadCount: change.unreadCount,
+    lastMessageId: last.id,
+    lastPreview: last.preview,
+    lastSenderMe: last.fromMe,
+    lastDeleted: false,
+    lastActivityAt: last.sentAt,
   };
 }
 
@@ -246,11 +262,13 @@ export class Ingest {
     const { store, emit } = this.deps;
     const chats = new Map<string, ChatRow>();
     const network = store.getAccount(accountId)?.network;
+    // Every chat of the burst in one lookup; only unknown ones are created, one by one.
+    const stored = new Map(store.findChats(accountId, [...new Set(list.map((m) => m.chat))]).map((c) => [c.address, c]));
     const chatOf = (message: IncomingMessage): ChatRow => {
       let chat = chats.get(message.chat);
       if (!chat) {
         chat =
-          store.findChat(accountId, message.chat) ??
+          stored.get(message.chat) ??
           this.announce(accountId, placeholderChat(message.chat, network), this.initialState(accountId, message.chat, message.fromMe));
         if (chat.requestState === 'pending' && message.fromMe) {
           // The user answered from another device: that accepts the request.
@@ -264,8 +282,9 @@ export class Ingest {
     list = list.filter((message) => chatOf(message).requestState !== 'blocked');
     if (list.length === 0) return;
     const items = list.map((message) => ({ chatId: chatOf(message).id, message }));
-    const rows = store.insertIncomingBatch(accountId, items);
-    const touched = new Set<number>();
+    const changes = new Map<number, SummaryChange>();
+    const rows = store.insertIncomingBatch(accountId, items, changes);
+    const touched = new Map<number, ChatRow>();
     let liveIntoActive = false;
     rows.forEach((row, i) => {
       const message = list[i];
@@ -280,7 +299,7 @@ export class Ingest {
         return;
       }
       emit({ type: 'message', message: messageView(row) });
-      touched.add(chat.id);
+      touched.set(chat.id, chat);
       const active = this.deps.activeChatId() === chat.id;
       if (!message.fromMe && active && !message.historical) liveIntoActive = true;
       if (!message.fromMe && !message.historical && !chat.muted && !active) {
@@ -297,11 +316,13 @@ export class Ingest {
       // The user is looking at this chat: what arrives in it is read as it arrives.
       const newest = store.markChatRead(activeId);
       const chat = store.getChat(activeId);
+      if (chat) touched.set(activeId, chat);
       if (chat && newest?.networkId && liveIntoActive) void this.sendReadMarker(accountId, chat, newest.networkId);
     }
-    for (const chatId of touched) {
-      const updated = store.getChat(chatId);
-      if (updated) emit({ type: 'chat', chat: chatView(updated) });
+    for (const [chatId, chat] of touched) {
+      // The row from before the batch plus what the batch wrote: no second read per chat.
+      const change = chatId === activeId ? undefined : changes.get(chatId);
+      emit({ type: 'chat', chat: chatView(change ? withSummary(chat, change) : chat) });
     }
   }
 

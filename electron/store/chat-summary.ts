@@ -14,7 +14,8 @@
 // a burst of 1,000 messages across a few hundred chats then costs a few hundred chat updates
 // instead of a thousand reads and a thousand updates.
 import type { Database } from 'better-sqlite3';
-import { MESSAGE_COLUMNS, previewOf, type RawMessage } from './rows';
+import { messagePreviews } from './attachment-preview';
+import { MESSAGE_COLUMNS, type RawMessage } from './rows';
 
 interface SummaryState {
   account_id: string;
@@ -23,6 +24,15 @@ interface SummaryState {
   unread_count: number;
   read_sent_at: number | null;
   read_id: number | null;
+}
+
+/**
+ * What a batch wrote to a chat's row, so a caller holding the row from before can bring it up to
+ * date without reading it again. `last` is absent when the last message did not move.
+ */
+export interface SummaryChange {
+  unreadCount: number;
+  last?: { id: number; sentAt: number; preview: string; fromMe: boolean };
 }
 
 /** A chat's summary while a batch of inserts is open; written by flush(). */
@@ -70,6 +80,8 @@ export function chatSummary(db: Database) {
     "SELECT count(*) AS n FROM messages WHERE chat_id = ? AND (sent_at, id) > (?, ?) AND from_me = 0 AND deleted = 0 AND kind = 'text'",
   );
   const creationTime = db.prepare<[number], { created_at: number }>('SELECT created_at FROM chats WHERE id = ?');
+  // A message with a file previews as "Photo · caption"; text as itself, with no extra lookup.
+  const preview = messagePreviews(db);
 
   /** Chats summarised in memory by the open batch; null outside a batch. */
   let pending: Map<number, Pending> | null = null;
@@ -80,12 +92,15 @@ export function chatSummary(db: Database) {
     return s;
   }
 
-  function flushOne(chatId: number, p: Pending): void {
+  function flushOne(chatId: number, p: Pending, changes?: Map<number, SummaryChange>): void {
     if (p.last) {
       const m = p.last;
-      writeAll.run(m.id, m.sent_at, previewOf(m.body), m.from_me, m.sent_at, p.unread_count, p.read_sent_at, p.read_id, chatId);
+      const text = preview(m);
+      writeAll.run(m.id, m.sent_at, text, m.from_me, m.sent_at, p.unread_count, p.read_sent_at, p.read_id, chatId);
+      changes?.set(chatId, { unreadCount: p.unread_count, last: { id: m.id, sentAt: m.sent_at, preview: text, fromMe: m.from_me === 1 } });
     } else {
       writeUnread.run(p.unread_count, p.read_sent_at, p.read_id, chatId);
+      changes?.set(chatId, { unreadCount: p.unread_count });
     }
   }
 
@@ -99,7 +114,7 @@ export function chatSummary(db: Database) {
   }
 
   function setLast(chatId: number, m: RawMessage): void {
-    writeLast.run(m.id, m.sent_at, m.deleted ? '' : previewOf(m.body), m.from_me, m.deleted, m.sent_at, chatId);
+    writeLast.run(m.id, m.sent_at, m.deleted ? '' : preview(m), m.from_me, m.deleted, m.sent_at, chatId);
   }
 
   function refreshLast(chatId: number): void {
@@ -117,14 +132,14 @@ export function chatSummary(db: Database) {
     /**
      * Runs `fn` with chat summaries kept in memory, then writes each touched chat once. Call inside
      * the transaction that inserts the messages; if `fn` throws, nothing is written (the
-     * transaction rolls back anyway).
+     * transaction rolls back anyway). `changes` receives what was written to each chat.
      */
-    batch<T>(fn: () => T): T {
+    batch<T>(fn: () => T, changes?: Map<number, SummaryChange>): T {
       if (pending) return fn(); // already batching (nested call)
       pending = new Map();
       try {
         const result = fn();
-        for (const [chatId, p] of pending) flushOne(chatId, p);
+        for (const [chatId, p] of pending) flushOne(chatId, p, changes);
         return result;
       } finally {
         pending = null;

@@ -1,9 +1,11 @@
 // What the network tells us: new messages (deduplicated), receipts, edits and deletes.
 import type { Database } from 'better-sqlite3';
 import type { IncomingMessage } from '../../protocols/adapter';
-import type { ChatSummary } from './chat-summary';
+import type { attachmentQueries } from './attachments';
+import type { ChatSummary, SummaryChange } from './chat-summary';
 import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
 import type { SearchTerms } from './search-terms';
+import type { TextIndex } from './text-index';
 import type { MessageRow, MessageStatus, SystemMessageInput } from './types';
 
 // chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status
@@ -24,7 +26,9 @@ export function ingestQueries(
   db: Database,
   summary: ChatSummary,
   terms: SearchTerms,
+  index: TextIndex,
   raiseToSent: (row: RawMessage, networkId: string, sentAt: number) => RawMessage,
+  attachments: Pick<ReturnType<typeof attachmentQueries>, 'insertAttachments'>,
 ) {
   // A duplicate by (account, network id) inserts nothing (changes = 0). No RETURNING: on the
   // hot path of a burst it cost 30% of the insert rate; the row is rebuilt from its inputs.
@@ -103,6 +107,7 @@ export function ingestQueries(
       edited_at: null,
       deleted: 0,
       kind: 'text',
+      attachment_count: 0,
     };
     const info = insert.run(
       r.chat_id,
@@ -118,8 +123,10 @@ export function ingestQueries(
     );
     if (info.changes === 0) return undefined;
     r.id = Number(info.lastInsertRowid);
+    // Before the summary: the chat's preview names the first file ("Photo · caption").
+    if (m.attachments?.length) r.attachment_count = attachments.insertAttachments(r.id, m.attachments);
     summary.noteInserted(r, !m.historical, true);
-    terms.note(r.body);
+    index.added(r);
     return toMessage(r);
   }
 
@@ -129,8 +136,11 @@ export function ingestQueries(
     ),
 
     insertIncomingBatch: db.transaction(
-      (accountId: string, items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>) =>
-        summary.batch(() => items.map((item) => insertOne(accountId, item.chatId, item.message))),
+      (
+        accountId: string,
+        items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>,
+        changes?: Map<number, SummaryChange>,
+      ) => summary.batch(() => items.map((item) => insertOne(accountId, item.chatId, item.message)), changes),
     ),
 
     insertSystemMessage(input: SystemMessageInput): MessageRow | undefined {
@@ -142,7 +152,9 @@ export function ingestQueries(
         input.kind,
         input.chatId,
       );
-      return r && toMessage(r);
+      if (!r) return undefined;
+      index.added(r);
+      return toMessage(r);
     },
 
     applyReceipt: db.transaction(

@@ -2,12 +2,18 @@
 // Writing `queued` is the first thing that happens to a message the user sends, so a crash
 // after it loses nothing: the outbox resends what listQueued returns on start.
 import type { Database } from 'better-sqlite3';
+import type { attachmentQueries } from './attachments';
 import type { ChatSummary } from './chat-summary';
 import { MESSAGE_COLUMNS, toMessage, type RawMessage } from './rows';
-import type { SearchTerms } from './search-terms';
-import type { MessageRow } from './types';
+import type { TextIndex } from './text-index';
+import type { MessageRow, QueueInput } from './types';
 
-export function outboxQueries(db: Database, summary: ChatSummary, terms: SearchTerms) {
+export function outboxQueries(
+  db: Database,
+  summary: ChatSummary,
+  index: TextIndex,
+  attachments: Pick<ReturnType<typeof attachmentQueries>, 'insertAttachments'>,
+) {
   const insertQueued = db.prepare<[string, string, number, number], RawMessage>(
     `INSERT INTO messages (chat_id, account_id, client_id, sender, from_me, body, sent_at, status)
      SELECT c.id, c.account_id, ?, a.address, 1, ?, ?, 'queued'
@@ -71,13 +77,15 @@ export function outboxQueries(db: Database, summary: ChatSummary, terms: SearchT
     raiseToSent,
 
     queueOutgoing: db.transaction(
-      (input: { chatId: number; clientId: string; body: string; now: number }): MessageRow => {
+      (input: QueueInput): MessageRow => {
         const r = insertQueued.get(input.clientId, input.body, input.now, input.chatId);
         if (!r) throw new Error(`Cannot queue a message: chat ${input.chatId} does not exist.`);
+        // Before the summary: the chat's preview names the first file ("Photo · caption").
+        if (input.attachments?.length) r.attachment_count = attachments.insertAttachments(r.id, input.attachments);
         // Sending from here does not mark the chat read: the service decides that (and sends the
         // read marker) through markChatRead.
         summary.noteInserted(r, true, false);
-        terms.note(r.body);
+        index.added(r);
         return toMessage(r);
       },
     ),

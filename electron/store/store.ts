@@ -2,11 +2,13 @@
 // prepared once here. Each query module owns one concern; this file only wires them together.
 import Database from 'better-sqlite3';
 import { accountQueries } from './accounts';
+import { attachmentQueries } from './attachments';
 import { chatSummary } from './chat-summary';
 import { chatQueries } from './chats';
 import { ingestQueries } from './ingest';
 import { migrate, refuseNewerSchema } from './migrate';
 import { outboxQueries } from './outbox';
+import { textIndex } from './text-index';
 import { searchQueries } from './search';
 import { searchTerms } from './search-terms';
 import { timelineQueries } from './timeline';
@@ -45,12 +47,15 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
 
     const summary = chatSummary(db);
     const terms = searchTerms(db);
-    const outbox = outboxQueries(db, summary, terms);
+    const index = textIndex(db, terms);
+    const attachments = attachmentQueries(db);
+    const outbox = outboxQueries(db, summary, index, attachments);
     const parts = {
       ...accountQueries(db),
       ...chatQueries(db, summary),
       ...outbox,
-      ...ingestQueries(db, summary, terms, outbox.raiseToSent),
+      ...ingestQueries(db, summary, terms, index, outbox.raiseToSent, attachments),
+      ...attachments,
       ...timelineQueries(db),
       ...searchQueries(db, terms),
     };
@@ -74,6 +79,7 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       upsertChat: parts.upsertChat,
       getChat: parts.getChat,
       findChat: parts.findChat,
+      findChats: parts.findChats,
       listChats: parts.listChats,
       setChatFlags: parts.setChatFlags,
       setDraft: parts.setDraft,
@@ -97,6 +103,15 @@ export function openStore(path: string, options: OpenStoreOptions = {}): Store {
       listMessagesAround: parts.listMessagesAround,
       listMessagesAfter: parts.listMessagesAfter,
       search: parts.search,
+      listAttachments: parts.listAttachments,
+      attachmentsFor: parts.attachmentsFor,
+      getAttachment: parts.getAttachment,
+      updateTransfer: parts.updateTransfer,
+      setUploaded: parts.setUploaded,
+      setDownloaded: parts.setDownloaded,
+      setPlayed: parts.setPlayed,
+      takeInterruptedTransfers: parts.takeInterruptedTransfers,
+      isContentUsed: parts.isContentUsed,
     };
   } catch (err) {
     db.close();

@@ -1,7 +1,8 @@
 // The one list of what the store can do. Everything that touches SQLite goes through a `Store`;
 // the service sees rows, never SQL. Times are milliseconds since the epoch.
 
-import type { ChatInfo, IncomingMessage, NetworkId, SecuritySummary } from '../../protocols/adapter';
+import type { AttachmentKind, AttachmentMeta, ChatInfo, IncomingMessage, NetworkId, SecuritySummary } from '../../protocols/adapter';
+import type { SummaryChange } from './chat-summary';
 
 export type MessageStatus = 'queued' | 'sent' | 'delivered' | 'read' | 'failed' | 'received';
 
@@ -72,6 +73,51 @@ export interface MessageRow {
   editedAt: number | null;
   deleted: boolean;
   kind: MessageKind;
+  /** How many attachments the message has: 0 for text, so its page never looks them up. */
+  attachmentCount: number;
+}
+
+/** Where an attachment's bytes are (see TransferState in the contract). */
+export type TransferState = 'pending' | 'uploading' | 'downloading' | 'done' | 'failed' | 'cancelled';
+
+export interface AttachmentRow {
+  id: number;
+  messageId: number;
+  /** Position in its message, from 0. */
+  ordinal: number;
+  kind: AttachmentKind;
+  mime: string;
+  /** Plaintext bytes; 0 when the sender did not say. */
+  size: number;
+  /** The sender's name for the file, untrusted: sanitised before anything is saved under it. */
+  name: string;
+  width: number | null;
+  height: number | null;
+  durationMs: number | null;
+  waveform: number[] | null;
+  thumbnail: string | null;
+  /** The adapter's reference to fetch it from; null for an own file not uploaded yet. */
+  remoteRef: string | null;
+  /** SHA-256 (hex) of the plaintext once it is in the media cache. */
+  contentHash: string | null;
+  transferState: TransferState;
+  transferred: number;
+  error: string | null;
+  played: boolean;
+}
+
+/** An attachment as stored with its message: the description, plus where the bytes are. */
+export interface AttachmentInput extends AttachmentMeta {
+  remoteRef?: string | null;
+  contentHash?: string | null;
+}
+
+/** A change to an attachment's transfer; fields left out stay as they are. */
+export interface TransferUpdate {
+  state: TransferState;
+  transferred?: number;
+  /** null clears a previous error. */
+  error?: string | null;
 }
 
 /** Keyset cursor in a chat's timeline, which is ordered by (sentAt, id). */
@@ -111,6 +157,15 @@ export interface SystemMessageInput {
   dedupeKey?: string;
 }
 
+/** An own message to queue; with attachments (already in the media cache) `body` is the caption. */
+export interface QueueInput {
+  chatId: number;
+  clientId: string;
+  body: string;
+  now: number;
+  attachments?: AttachmentInput[];
+}
+
 export interface ChatTrust {
   verified?: boolean;
   identityChanged?: boolean;
@@ -145,6 +200,8 @@ export interface Store {
   upsertChat(accountId: string, info: ChatInfo, now: number, requestState?: RequestState): ChatRow;
   getChat(id: number): ChatRow | undefined;
   findChat(accountId: string, address: string): ChatRow | undefined;
+  /** The stored chats among these addresses (missing ones are left out), in no particular order. */
+  findChats(accountId: string, addresses: readonly string[]): ChatRow[];
   /** Newest activity first, pinned before the rest; archived only when asked. */
   listChats(options: { limit: number; includeArchived?: boolean }): ChatRow[];
   setChatFlags(chatId: number, flags: ChatFlags): ChatRow;
@@ -156,7 +213,7 @@ export interface Store {
 
   // Messages
   /** Writes an own message as `queued` and updates the chat row, in one transaction. */
-  queueOutgoing(input: { chatId: number; clientId: string; body: string; now: number }): MessageRow;
+  queueOutgoing(input: QueueInput): MessageRow;
   /** Marks an own message sent (queued|failed → sent); a later status is never downgraded. */
   markSent(messageId: number, networkId: string, sentAt: number): MessageRow;
   markFailed(messageId: number, error: string): MessageRow;
@@ -178,13 +235,15 @@ export interface Store {
   insertIncomingBatch(
     accountId: string,
     items: ReadonlyArray<{ chatId: number; message: IncomingMessage }>,
+    /** Filled with what the batch wrote to each chat's summary (for views without a re-read). */
+    changes?: Map<number, SummaryChange>,
   ): Array<MessageRow | undefined>;
-  /** Raises own messages' status (delivered → read), never lowers it; returns the changed rows. */
   /**
    * Puts a notice or an undecryptable placeholder into a chat's timeline. It does not move the
    * chat's preview, activity or unread count, and is not searchable. Undefined for a duplicate.
    */
   insertSystemMessage(input: SystemMessageInput): MessageRow | undefined;
+  /** Raises own messages' status (delivered → read), never lowers it; returns the changed rows. */
   applyReceipt(accountId: string, networkIds: string[], status: 'delivered' | 'read'): MessageRow[];
   applyEdit(accountId: string, networkId: string, body: string, at: number): MessageRow | undefined;
   applyDelete(accountId: string, networkId: string, at: number): MessageRow | undefined;
@@ -196,6 +255,28 @@ export interface Store {
   listMessagesAround(messageId: number, limit: number): TimelinePage & { newerCursor: TimelineCursor | null };
   /** Messages newer than the cursor, oldest first. */
   listMessagesAfter(chatId: number, after: TimelineCursor, limit: number): MessageRow[];
+
+  // Attachments
+  /** A message's attachments, in order. */
+  listAttachments(messageId: number): AttachmentRow[];
+  /** The attachments of many messages at once (a page of the timeline), by message id. */
+  attachmentsFor(messageIds: readonly number[]): Map<number, AttachmentRow[]>;
+  getAttachment(id: number): AttachmentRow | undefined;
+  /** Moves a transfer's state and progress; `error: null` clears an earlier error. */
+  updateTransfer(id: number, update: TransferUpdate): AttachmentRow;
+  /** An own file reached the network: its reference goes with the message. */
+  setUploaded(id: number, remoteRef: string): AttachmentRow;
+  /** A received file is verified and in the media cache under its content hash. */
+  setDownloaded(id: number, contentHash: string, size: number): AttachmentRow;
+  /** Voice: the user played it. */
+  setPlayed(id: number): AttachmentRow;
+  /**
+   * After a restart: uploads that were moving go back to 'pending' (the outbox redoes them), and
+   * returns the downloads that were in flight, to resume.
+   */
+  takeInterruptedTransfers(): AttachmentRow[];
+  /** Whether any attachment's bytes are this cached file (own or received). */
+  isContentUsed(contentHash: string): boolean;
 
   // Search
   /** Full-text search (FTS5) across all chats: the `limit` newest hits. */
