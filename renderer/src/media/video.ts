@@ -5,25 +5,44 @@ import type { PreparedAttachment } from './types';
 
 const POSTER_AT_S = 0.1;
 const LOAD_TIMEOUT_MS = 15_000;
+/** Seeking is a nicety (a better poster, a known duration): it gets less patience than loading. */
+const SEEK_TIMEOUT_MS = 3_000;
+const MAX_DURATION_MS = 24 * 3600 * 1000;
 
 /** Thrown when the browser cannot play the video: it then goes as a plain file. */
 export class UnplayableVideo extends Error {}
 
-function once(target: HTMLVideoElement, event: string, timeoutMs: number): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const timer = window.setTimeout(() => finish(new UnplayableVideo('This video took too long to open.')), timeoutMs);
-    function finish(error?: Error) {
+/** Resolves true on `event`, false on timeout or a media error. */
+function waitFor(video: HTMLVideoElement, event: string, timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const timer = window.setTimeout(() => finish(false), timeoutMs);
+    function finish(ok: boolean) {
       window.clearTimeout(timer);
-      target.removeEventListener(event, ok);
-      target.removeEventListener('error', failed);
-      if (error) reject(error);
-      else resolve();
+      video.removeEventListener(event, done);
+      video.removeEventListener('error', failed);
+      resolve(ok);
     }
-    const ok = () => finish();
-    const failed = () => finish(new UnplayableVideo('This video’s format cannot be played here.'));
-    target.addEventListener(event, ok);
-    target.addEventListener('error', failed);
+    const done = () => finish(true);
+    const failed = () => finish(false);
+    video.addEventListener(event, done);
+    video.addEventListener('error', failed);
   });
+}
+
+async function seek(video: HTMLVideoElement, seconds: number): Promise<boolean> {
+  const seeked = waitFor(video, 'seeked', SEEK_TIMEOUT_MS);
+  video.currentTime = seconds;
+  return seeked;
+}
+
+/**
+ * A WebM written by MediaRecorder has no duration in its header (the element says Infinity).
+ * Seeking far past the end makes the browser scan to the end and learn it.
+ */
+async function findDuration(video: HTMLVideoElement): Promise<number> {
+  if (Number.isFinite(video.duration)) return video.duration;
+  await seek(video, 1e9);
+  return video.duration;
 }
 
 export async function prepareVideo(file: File, name: string, mime: string): Promise<PreparedAttachment> {
@@ -33,21 +52,18 @@ export async function prepareVideo(file: File, name: string, mime: string): Prom
   video.playsInline = true;
   video.preload = 'auto';
   try {
-    const loaded = once(video, 'loadeddata', LOAD_TIMEOUT_MS);
+    const loaded = waitFor(video, 'loadeddata', LOAD_TIMEOUT_MS);
     video.src = url;
-    await loaded;
+    if (!(await loaded)) throw new UnplayableVideo('This video’s format cannot be played here.');
     const { videoWidth: width, videoHeight: height } = video;
-    // A MediaRecorder WebM often reports Infinity until played through: then no duration is sent.
-    const durationMs = Number.isFinite(video.duration) ? Math.round(video.duration * 1000) : undefined;
+    const duration = await findDuration(video);
+    const durationMs = Number.isFinite(duration) && duration >= 0 ? Math.round(duration * 1000) : undefined;
     let thumbnail: string | undefined;
     if (width > 0 && height > 0) {
-      // Slightly in, since many videos open on a black frame.
-      const target = Number.isFinite(video.duration) ? Math.min(POSTER_AT_S, video.duration / 2) : POSTER_AT_S;
-      if (target > 0) {
-        const seeked = once(video, 'seeked', LOAD_TIMEOUT_MS);
-        video.currentTime = target;
-        await seeked;
-      }
+      // Slightly in, since many videos open on a black frame. If the seek fails the poster is
+      // whatever frame is showing: still better than none.
+      const target = durationMs !== undefined ? Math.min(POSTER_AT_S, duration / 2) : POSTER_AT_S;
+      await seek(video, target);
       thumbnail = await thumbnailOf(video, width, height);
     }
     return {
@@ -57,7 +73,7 @@ export async function prepareVideo(file: File, name: string, mime: string): Prom
       kind: 'video',
       width: dimension(width),
       height: dimension(height),
-      durationMs: durationMs !== undefined && durationMs <= 24 * 3600 * 1000 ? durationMs : undefined,
+      durationMs: durationMs !== undefined && durationMs <= MAX_DURATION_MS ? durationMs : undefined,
       thumbnail,
     };
   } finally {
