@@ -143,12 +143,16 @@ function checkHttpUrl(url: string, what: string): void {
 
 /**
  * "Files on Interop can be at most 9.8 MB. This one is 12 MB." Both sizes get more decimals until
- * they read differently, so a file just over never reads as the limit itself.
+ * they read differently (and exact byte counts if three are not enough), so a file just over never
+ * reads as the limit itself.
  */
 export function tooLargeMessage(network: string, limit: number, size: number): string {
   let digits: number | undefined;
   while (formatSize(limit, digits) === formatSize(size, digits) && (digits ?? 0) < 3) digits = (digits ?? 0) + 1;
-  return `Files on ${network} can be at most ${formatSize(limit, digits)}. This one is ${formatSize(size, digits)}.`;
+  const [a, b] = formatSize(limit, digits) === formatSize(size, digits)
+    ? [`${limit.toLocaleString('en-US')} bytes`, `${size.toLocaleString('en-US')} bytes`]
+    : [formatSize(limit, digits), formatSize(size, digits)];
+  return `Files on ${network} can be at most ${a}. This one is ${b}.`;
 }
 
 /** Binary units under the familiar names, as the renderer shows sizes: "812 bytes", "1.5 KB", "34 MB". */
