@@ -118,12 +118,19 @@ export class AttachmentTransfer {
     const size = attachment.size;
     if (!Number.isSafeInteger(size) || size < 0) throw integrityError(`the size ${size} is not a size`);
     const length = blobLength(size);
-    const { body, length: announced } = await this.deps.httpGet(ref.url, length, { ...this.deps.http, ...(signal ? { signal } : {}) });
-    if (announced !== null && announced !== length) {
-      body.destroy();
-      throw integrityError(`the server announced ${announced} bytes, ${length} were expected`);
+    try {
+      const { body, length: announced } = await this.deps.httpGet(ref.url, length, { ...this.deps.http, ...(signal ? { signal } : {}) });
+      if (announced !== null && announced !== length) {
+        body.destroy();
+        throw integrityError(`the server announced ${announced} bytes, ${length} were expected`);
+      }
+      await decryptToFile(body, { key: ref.key, digest: ref.digest, size }, destPath, options);
+    } catch (err) {
+      // The HTTP client calls a blob past maxBytes too large; here that is a blob that is not the
+      // one the pointer describes.
+      if (err instanceof AttachmentError && err.code === 'too-large') throw integrityError(err.message);
+      throw err;
     }
-    await decryptToFile(body, { key: ref.key, digest: ref.digest, size }, destPath, options);
   }
 }
 
