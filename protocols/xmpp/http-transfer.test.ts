@@ -1,0 +1,326 @@
+// The attachment HTTP client against a local node:http server (and an https one with a throwaway CA,
+// and the SOCKS5 test proxy): streaming both ways, progress, byte counts, refusals, abort, timeout.
+import { execFile } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import http from 'node:http';
+import https from 'node:https';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Readable } from 'node:stream';
+import { text } from 'node:stream/consumers';
+import { promisify } from 'node:util';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { startSocks5, type Socks5Server } from '../../test/servers/socks5.js';
+import { AttachmentError } from '../adapter.js';
+import { httpGet, httpPut } from './http-transfer.js';
+
+type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
+
+let handler: Handler = (_req, res) => res.end();
+const hits: string[] = [];
+let server: http.Server;
+let base: string;
+
+async function listen(s: http.Server): Promise<number> {
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  return (s.address() as AddressInfo).port;
+}
+
+beforeAll(async () => {
+  server = http.createServer((req, res) => {
+    hits.push(`${req.method} ${req.url}`);
+    handler(req, res);
+  });
+  base = `http://127.0.0.1:${await listen(server)}`;
+});
+
+afterAll(async () => {
+  server.closeAllConnections();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+afterEach(() => {
+  hits.length = 0;
+  handler = (_req, res) => res.end();
+});
+
+/** Reads a request body whole (the test files are small). */
+async function received(req: http.IncomingMessage): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of req) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function collect(body: Readable): Promise<Buffer> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of body) chunks.push(chunk as Buffer);
+  return Buffer.concat(chunks);
+}
+
+async function failure(p: Promise<unknown>): Promise<AttachmentError> {
+  try {
+    await p;
+  } catch (err) {
+    expect(err, `expected an AttachmentError, got ${String(err)}`).toBeInstanceOf(AttachmentError);
+    return err as AttachmentError;
+  }
+  throw new Error('expected a failure, but it succeeded');
+}
+
+/** A readable of `bytes` in 16 KiB pieces that are produced only when read (backpressure visible). */
+function slowSource(bytes: Buffer): Readable {
+  let offset = 0;
+  return new Readable({
+    read() {
+      if (offset >= bytes.length) {
+        this.push(null);
+        return;
+      }
+      this.push(bytes.subarray(offset, offset + 16_384));
+      offset += 16_384;
+    },
+  });
+}
+
+describe('httpPut', () => {
+  it('streams the body with its headers and Content-Length, reporting progress up to the size', async () => {
+    const data = randomBytes(300_000);
+    let got: { body: Buffer; headers: http.IncomingHttpHeaders } | null = null;
+    handler = async (req, res) => {
+      got = { body: await received(req), headers: req.headers };
+      res.writeHead(201).end();
+    };
+    const progress: number[] = [];
+    await httpPut(`${base}/slot/file.bin`, slowSource(data), data.length, { Authorization: 'Bearer t0k', 'Content-Type': 'application/pdf' }, {
+      onProgress: (n, total) => {
+        expect(total).toBe(data.length);
+        progress.push(n);
+      },
+    });
+    expect(got).not.toBeNull();
+    const { body, headers } = got as unknown as { body: Buffer; headers: http.IncomingHttpHeaders };
+    expect(body.equals(data), 'the server must receive the bytes unchanged').toBe(true);
+    expect(headers).toMatchObject({ authorization: 'Bearer t0k', 'content-type': 'application/pdf', 'content-length': String(data.length) });
+    expect(headers['transfer-encoding']).toBeUndefined();
+    expect(progress.length).toBeGreaterThan(5);
+    expect(progress.at(-1)).toBe(data.length);
+    expect(progress.every((n, i) => i === 0 || n > (progress[i - 1] ?? 0)), 'progress only goes up').toBe(true);
+  });
+
+  it('fails with the status when the server refuses, and with too-large on 413', async () => {
+    handler = (_req, res) => res.writeHead(403, 'Forbidden').end();
+    const refused = await failure(httpPut(`${base}/slot/x`, Readable.from([Buffer.alloc(10)]), 10, {}));
+    expect(refused.code).toBe('http');
+    expect(refused.message).toMatch(/403 Forbidden/);
+    expect(refused.message).toContain('127.0.0.1');
+
+    handler = (_req, res) => res.writeHead(413).end();
+    const big = await failure(httpPut(`${base}/slot/x`, slowSource(randomBytes(200_000)), 200_000, {}));
+    expect(big.code).toBe('too-large');
+  });
+
+  it('refuses to send a body that is not the announced size', async () => {
+    handler = async (req, res) => {
+      await received(req).catch(() => {});
+      res.writeHead(201).end();
+    };
+    const short = await failure(httpPut(`${base}/slot/short`, Readable.from([Buffer.alloc(50)]), 100, {}));
+    expect(short.message).toMatch(/shrank/);
+    const long = await failure(httpPut(`${base}/slot/long`, Readable.from([Buffer.alloc(150)]), 100, {}));
+    expect(long.message).toMatch(/grew/);
+  });
+
+  it('is cancelled by its AbortSignal mid-upload', async () => {
+    let serverSawEnd = false;
+    handler = (req, res) => {
+      req.on('data', () => {});
+      req.on('end', () => {
+        serverSawEnd = true;
+        res.writeHead(201).end();
+      });
+    };
+    const controller = new AbortController();
+    const size = 20_000_000;
+    const upload = httpPut(`${base}/slot/abort`, slowSource(Buffer.alloc(size)), size, {}, {
+      signal: controller.signal,
+      onProgress: (n) => {
+        if (n > 1_000_000) controller.abort();
+      },
+    });
+    const err = await failure(upload);
+    expect(err.code).toBe('aborted');
+    expect(serverSawEnd, 'the server must not get a complete upload').toBe(false);
+  });
+
+  it('refuses a non-http URL before connecting', async () => {
+    for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/plain,hi', 'not a url']) {
+      const err = await failure(httpPut(url, Readable.from([]), 0, {}));
+      expect(err.code).toBe('http');
+    }
+  });
+});
+
+describe('httpGet', () => {
+  it('streams the body with the announced length and progress', async () => {
+    const data = randomBytes(500_000);
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Length': String(data.length) });
+      slowSource(data).pipe(res);
+    };
+    const progress: Array<[number, number]> = [];
+    const { body, length } = await httpGet(`${base}/file`, data.length, { onProgress: (n, t) => progress.push([n, t]) });
+    expect(length).toBe(data.length);
+    const got = await collect(body);
+    expect(createHash('sha256').update(got).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
+    expect(progress.at(-1)).toEqual([data.length, data.length]);
+  });
+
+  it('rejects a non-2xx answer and does not follow a redirect', async () => {
+    handler = (req, res) => {
+      if (req.url === '/moved') res.writeHead(302, { Location: `${base}/elsewhere` }).end();
+      else if (req.url === '/elsewhere') res.end('secret');
+      else res.writeHead(404, 'Not Found').end('no such file');
+    };
+    const missing = await failure(httpGet(`${base}/gone`, 100));
+    expect(missing.code).toBe('http');
+    expect(missing.message).toMatch(/404 Not Found/);
+    const moved = await failure(httpGet(`${base}/moved`, 100));
+    expect(moved.message).toMatch(/302.*redirect/);
+    expect(hits, 'the redirect target must not be fetched').not.toContain('GET /elsewhere');
+  });
+
+  it('refuses an announced length over maxBytes before reading the body', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Length': '1000' });
+      res.end(Buffer.alloc(1000));
+    };
+    const err = await failure(httpGet(`${base}/big`, 999));
+    expect(err.code).toBe('too-large');
+  });
+
+  it('stops reading past maxBytes when no length is announced', async () => {
+    let serverClosed = false;
+    handler = (_req, res) => {
+      // Chunked, endless: only the client's limit ends it.
+      const timer = setInterval(() => res.write(Buffer.alloc(65_536)), 1);
+      res.on('close', () => {
+        clearInterval(timer);
+        serverClosed = true;
+      });
+    };
+    const { body, length } = await httpGet(`${base}/endless`, 1_000_000);
+    expect(length).toBeNull();
+    let got = 0;
+    const err = await failure((async () => {
+      for await (const chunk of body) got += (chunk as Buffer).length;
+    })());
+    expect(err.code).toBe('too-large');
+    expect(got).toBeLessThanOrEqual(1_000_000);
+    await new Promise((r) => setTimeout(r, 100));
+    expect(serverClosed, 'the connection must be closed once the limit is passed').toBe(true);
+  });
+
+  it('fails a body cut off before its announced length', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Length': '100000' });
+      res.write(Buffer.alloc(40_000), () => setTimeout(() => res.socket?.destroy(), 20));
+    };
+    const { body } = await httpGet(`${base}/cut`, 100_000);
+    const err = await failure(collect(body));
+    expect(err.code).toBe('http');
+  });
+
+  it('is cancelled by its AbortSignal mid-download', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Length': String(50_000_000) });
+      const timer = setInterval(() => res.write(Buffer.alloc(65_536)), 2);
+      res.on('close', () => clearInterval(timer));
+    };
+    const controller = new AbortController();
+    const { body } = await httpGet(`${base}/long`, 50_000_000, {
+      signal: controller.signal,
+      onProgress: (n) => {
+        if (n > 500_000) controller.abort();
+      },
+    });
+    const err = await failure(collect(body));
+    expect(err.code).toBe('aborted');
+  });
+
+  it('fails when the server stalls longer than the idle timeout', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Length': '100' });
+      res.write(Buffer.alloc(10));
+    };
+    const { body } = await httpGet(`${base}/stall`, 100, { timeoutMs: 200 });
+    const err = await failure(collect(body));
+    expect(err.message).toMatch(/stalled/);
+  });
+});
+
+describe('https and SOCKS5', () => {
+  let dir: string;
+  let secure: https.Server;
+  let secureBase: string;
+  let caPem: string;
+  let proxy: Socks5Server;
+
+  beforeAll(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'switchboard-http-'));
+    const run = promisify(execFile);
+    const ec = ['-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes'];
+    await run('openssl', ['req', '-x509', ...ec, '-keyout', join(dir, 'ca.key'), '-out', join(dir, 'ca.pem'), '-days', '1',
+      '-subj', '/CN=test CA', '-addext', 'basicConstraints=critical,CA:TRUE', '-addext', 'keyUsage=critical,keyCertSign']);
+    await run('openssl', ['req', ...ec, '-keyout', join(dir, 'srv.key'), '-out', join(dir, 'srv.csr'), '-subj', '/CN=localhost']);
+    await writeFile(join(dir, 'ext'), 'subjectAltName=DNS:localhost,IP:127.0.0.1\nextendedKeyUsage=serverAuth\n');
+    await run('openssl', ['x509', '-req', '-in', join(dir, 'srv.csr'), '-CA', join(dir, 'ca.pem'), '-CAkey', join(dir, 'ca.key'),
+      '-CAcreateserial', '-out', join(dir, 'srv.crt'), '-days', '1', '-extfile', join(dir, 'ext')]);
+    caPem = await readFile(join(dir, 'ca.pem'), 'utf8');
+    secure = https.createServer({ key: await readFile(join(dir, 'srv.key')), cert: await readFile(join(dir, 'srv.crt')) }, (req, res) => {
+      if (req.method === 'PUT') void received(req).then((b) => res.writeHead(201).end(String(b.length)));
+      else res.end('over tls');
+    });
+    secureBase = `https://localhost:${await listen(secure)}`;
+    proxy = await startSocks5();
+  });
+
+  afterAll(async () => {
+    secure?.closeAllConnections();
+    await new Promise((resolve) => secure?.close(resolve));
+    await proxy?.dispose();
+    await rm(dir, { recursive: true, force: true });
+  });
+
+  it('verifies the server certificate against the account’s CA', async () => {
+    const { body } = await httpGet(`${secureBase}/x`, 100, { trustedCa: caPem });
+    expect(await text(body)).toBe('over tls');
+    const untrusted = await failure(httpGet(`${secureBase}/x`, 100));
+    expect(untrusted.message).toMatch(/certificate/);
+  });
+
+  it('goes through the SOCKS5 proxy, for http and https, both ways', async () => {
+    handler = (_req, res) => res.end('via proxy');
+    const viaProxy = { proxy: { host: proxy.host, port: proxy.port } };
+    const before = proxy.targets.length;
+    const plain = await httpGet(`${base}/p`, 100, viaProxy);
+    expect(await text(plain.body)).toBe('via proxy');
+    const tlsGet = await httpGet(`${secureBase}/p`, 100, { ...viaProxy, trustedCa: caPem });
+    expect(await text(tlsGet.body)).toBe('over tls');
+    await httpPut(`${secureBase}/p`, Readable.from([Buffer.alloc(70_000)]), 70_000, {}, { ...viaProxy, trustedCa: caPem });
+    const targets = proxy.targets.slice(before);
+    expect(targets.map((t) => t.host)).toEqual(['127.0.0.1', 'localhost', 'localhost']);
+    expect(targets.filter((t) => t.host === 'localhost').every((t) => t.addressType === 'domain'), 'the proxy resolves names').toBe(true);
+  });
+
+  it('names the proxy when it refuses', async () => {
+    proxy.refuse(5);
+    try {
+      const err = await failure(httpGet(`${base}/p`, 100, { proxy: { host: proxy.host, port: proxy.port } }));
+      expect(err.message).toMatch(/SOCKS5 proxy 127\.0\.0\.1/);
+    } finally {
+      proxy.serve();
+    }
+  });
+});
