@@ -53,11 +53,18 @@ async function prepareGif(file: File): Promise<PreparedAttachment> {
     return prepareImage(new File([file], withExtension(file.name, 'png'), { type: 'image/png' }), 'png');
   }
   const blob = new Blob([cleaned.bytes], { type: 'image/gif' });
-  const bitmap = await decode(blob);
+  const name = cleanName(withExtension(cleanName(file.name, 'image'), 'gif'));
+  let bitmap: ImageBitmap;
+  try {
+    bitmap = await decode(blob);
+  } catch {
+    // Well-formed blocks but pictures the browser cannot draw: a file, but still the cleaned one.
+    return { blob, name, mime: 'image/gif', kind: 'file', note: 'Sent as a file: this picture cannot be shown here.' };
+  }
   try {
     return {
       blob,
-      name: cleanName(withExtension(cleanName(file.name, 'image'), 'gif')),
+      name,
       mime: 'image/gif',
       kind: 'image',
       width: dimension(bitmap.width),

@@ -45,8 +45,13 @@ export function VoiceRecorder({ onRecorded, onError }: Props) {
 
   function pointerDown(e: PointerEvent<HTMLButtonElement>) {
     if (e.button !== 0 || phase.kind !== 'idle') return;
-    // Captured, so the release and the slide are seen even off the button.
-    e.currentTarget.setPointerCapture(e.pointerId);
+    // Captured, so the release and the slide are seen even off the button. It throws for a
+    // pointer the browser no longer tracks; the gesture then works on the button alone.
+    try {
+      e.currentTarget.setPointerCapture(e.pointerId);
+    } catch {
+      // No capture: the gesture then sees only the events over the button.
+    }
     const x = e.clientX;
     dispatch({ type: 'down', x });
     holdTimer.current = window.setTimeout(() => {
@@ -94,6 +99,12 @@ export function VoiceRecorder({ onRecorded, onError }: Props) {
           dispatch({ type: 'up' });
         }}
         onPointerCancel={() => {
+          clearHoldTimer();
+          dispatch({ type: 'cancel' });
+        }}
+        // Capture ends after every release (the gesture is idle by then: nothing happens); lost
+        // mid-hold, the release will never be seen, so the recording is cancelled.
+        onLostPointerCapture={() => {
           clearHoldTimer();
           dispatch({ type: 'cancel' });
         }}
