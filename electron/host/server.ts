@@ -3,16 +3,20 @@
 
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
+import { Readable, type Duplex } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import type { ReadableStream as NodeReadableStream } from 'node:stream/web';
 import { WebSocketServer, type WebSocket } from 'ws';
 import type { CoreEvent, Result } from '../api/contract';
+import { handleMediaRequest, isMediaPath, type MediaDoor } from '../service/mediaRoutes';
 import { isAuthorized, newSecret, secretFromUrl, sessionCookie } from './auth';
 import { securityHeaders, serveStatic } from './staticFiles';
 
-/** What the host needs of the core: requests in, events out. */
+/** What the host needs of the core: requests in, events out, and the media cache's door. */
 export interface HostedCore {
   call(method: string, params: unknown): Promise<Result<unknown>>;
   onEvent(listener: (event: CoreEvent) => void): () => void;
+  media: MediaDoor;
 }
 
 export interface HostOptions {
@@ -40,6 +44,33 @@ function unauthorized(res: ServerResponse): void {
 
 function rejectUpgrade(socket: Duplex, status: string): void {
   socket.end(`HTTP/1.1 ${status}\r\nConnection: close\r\nContent-Length: 0\r\n\r\n`);
+}
+
+/** Node's request → a web Request for the shared media routes, and their Response back. */
+async function serveMedia(door: MediaDoor, req: IncomingMessage, res: ServerResponse, url: URL): Promise<void> {
+  const headers = new Headers();
+  for (const [name, value] of Object.entries(req.headers)) {
+    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
+  }
+  const withBody = req.method === 'POST';
+  const init = {
+    method: req.method ?? 'GET',
+    headers,
+    // node:stream/web's ReadableStream is the global one at runtime; the two type declarations differ.
+    body: withBody ? (Readable.toWeb(req) as unknown as ReadableStream<Uint8Array>) : null,
+    // Required by Node's fetch for a streamed body; not yet in the DOM typings.
+    duplex: 'half',
+  };
+  const response = await handleMediaRequest(door, new Request(url, init as RequestInit));
+  response.headers.forEach((value, name) => res.setHeader(name, value));
+  // A refused upload is not read to its end: close the connection rather than drain gigabytes.
+  if (withBody && response.status >= 400) res.setHeader('Connection', 'close');
+  res.writeHead(response.status);
+  if (!response.body || req.method === 'HEAD') {
+    res.end();
+    return;
+  }
+  await pipeline(Readable.fromWeb(response.body as unknown as NodeReadableStream<Uint8Array>), res);
 }
 
 function serveSocket(core: HostedCore, ws: WebSocket): void {
@@ -85,6 +116,20 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
       return;
     }
     if (!isAuthorized(req, secret)) return unauthorized(res);
+    if (isMediaPath(url.pathname)) {
+      // Like the WebSocket: only our own pages may write (a cookie rides along from any page).
+      const origin = req.headers.origin;
+      if (req.method !== 'GET' && req.method !== 'HEAD' && (origin === undefined || !origins.has(origin))) {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end('Forbidden');
+        return;
+      }
+      serveMedia(options.core.media, req, res, url).catch(() => {
+        // The client went away mid-transfer; nothing to answer.
+        if (!res.headersSent) res.writeHead(500).end();
+        else res.destroy();
+      });
+      return;
+    }
     if (req.method !== 'GET' && req.method !== 'HEAD') {
       res.writeHead(405, { Allow: 'GET' }).end();
       return;

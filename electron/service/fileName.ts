@@ -57,7 +57,8 @@ export function sanitizeFileName(name: string): string {
   s = trimDotsAndSpaces(s.replace(RESERVED_CHARS, '_'));
   // Windows reserves the device name whatever follows its first dot ("NUL.tar.gz").
   if (RESERVED_NAMES.test(s.split('.')[0] ?? '')) s = `_${s}`;
-  let [stem, ext] = splitExtension(s);
+  const [whole, ext] = splitExtension(s);
+  let stem = whole;
   if (bytes(stem) + bytes(ext) > MAX_BYTES) {
     stem = trimDotsAndSpaces(cutToBytes(stem, Math.max(1, MAX_BYTES - bytes(ext))));
     if (stem === '') return cutToBytes(trimDotsAndSpaces(`${FALLBACK}${ext}`), MAX_BYTES);

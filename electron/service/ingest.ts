@@ -2,13 +2,14 @@
 // the chat row, and push one event to the UI. The UI never asks the network directly.
 
 import type { AdapterEvent, ChatInfo, IncomingMessage, Logger, NetworkId } from '../../protocols/adapter';
-import type { CoreEvent } from '../api/contract';
+import type { CoreEvent, MessageView } from '../api/contract';
 import type { SummaryChange } from '../store/chat-summary';
-import type { ChatRow, RequestState, Store } from '../store/types';
+import type { ChatRow, MessageRow, RequestState, Store } from '../store/types';
 import type { AccountHost } from './accountHost';
 import type { EarlyReceipts } from './earlyReceipts';
 import type { Outbox } from './outbox';
-import { chatView, messageView } from './views';
+import { notificationText } from './mediaWords';
+import { chatView } from './views';
 
 export interface IngestDeps {
   store: Store;
@@ -19,6 +20,8 @@ export interface IngestDeps {
   emitAccount(accountId: string): void;
   /** The chat the user has open, whose incoming messages are read as they arrive. */
   activeChatId(): number | null;
+  /** A stored message as the UI sees it, with its attachments (see messageViews.ts). */
+  messageView(row: MessageRow): MessageView;
   log: Logger;
 }
 
@@ -188,7 +191,7 @@ export class Ingest {
         return;
       case 'receipt': {
         const changed = store.applyReceipt(accountId, event.targetNetworkIds, event.status);
-        for (const row of changed) emit({ type: 'messageUpdated', message: messageView(row) });
+        for (const row of changed) emit({ type: 'messageUpdated', message: this.deps.messageView(row) });
         const matched = new Set(changed.map((row) => row.networkId));
         const unmatched = event.targetNetworkIds.filter((id) => !matched.has(id));
         if (unmatched.length) this.deps.earlyReceipts.remember(accountId, unmatched, event.status, Date.now());
@@ -237,7 +240,7 @@ export class Ingest {
       sender: address,
       dedupeKey: `identity:${address}:${at}`,
     });
-    if (notice) emit({ type: 'message', message: messageView(notice) });
+    if (notice) emit({ type: 'message', message: this.deps.messageView(notice) });
     emit({ type: 'chat', chat: chatView(store.setChatTrust(chat.id, { verified: false, identityChanged: true })) });
   }
 
@@ -255,7 +258,7 @@ export class Ingest {
       sender: event.sender,
       dedupeKey: `undecryptable:${event.networkId}`,
     });
-    if (row) emit({ type: 'message', message: messageView(row) });
+    if (row) emit({ type: 'message', message: this.deps.messageView(row) });
   }
 
   private messages(accountId: string, list: IncomingMessage[]): void {
@@ -294,11 +297,11 @@ export class Ingest {
         // A duplicate, or our own message coming back (carbon, archive): show its new state.
         if (message.fromMe && message.clientId) {
           const own = store.getMessageByClientId(accountId, message.clientId);
-          if (own) emit({ type: 'messageUpdated', message: messageView(own) });
+          if (own) emit({ type: 'messageUpdated', message: this.deps.messageView(own) });
         }
         return;
       }
-      emit({ type: 'message', message: messageView(row) });
+      emit({ type: 'message', message: this.deps.messageView(row) });
       touched.set(chat.id, chat);
       const active = this.deps.activeChatId() === chat.id;
       if (!message.fromMe && active && !message.historical) liveIntoActive = true;
@@ -307,7 +310,7 @@ export class Ingest {
           type: 'notification',
           chatId: chat.id,
           title: message.senderName ?? chat.title,
-          body: message.body.length > 200 ? `${message.body.slice(0, 200)}…` : message.body,
+          body: notificationText(message),
         });
       }
     });
@@ -335,7 +338,7 @@ export class Ingest {
   private emitUpdated(chatId: number, messageId: number): void {
     const { store, emit } = this.deps;
     const message = store.getMessage(messageId);
-    if (message) emit({ type: 'messageUpdated', message: messageView(message) });
+    if (message) emit({ type: 'messageUpdated', message: this.deps.messageView(message) });
     const chat = store.getChat(chatId);
     if (chat) emit({ type: 'chat', chat: chatView(chat) });
   }

@@ -3,15 +3,19 @@
 // queued when an account comes online — after a reconnect or a restart — is sent again, oldest
 // first; the client id makes the resend idempotent on the network.
 
-import type { Logger, ProtocolAdapter } from '../../protocols/adapter';
+import type { Logger, ProtocolAdapter, RemoteAttachment } from '../../protocols/adapter';
 import type { MessageRow, Store } from '../store/types';
 import type { EarlyReceipts } from './earlyReceipts';
+import { CANCELLED, UploadStopped, type Uploads } from './mediaUploads';
+import { networkNames } from './networks';
 
 export interface OutboxDeps {
   store: Store;
   adapterFor(accountId: string): ProtocolAdapter | undefined;
   onUpdated(row: MessageRow): void;
   earlyReceipts: EarlyReceipts;
+  /** The upload step for messages with files (see mediaUploads.ts). */
+  uploads: Uploads;
   log: Logger;
 }
 
@@ -61,13 +65,26 @@ export class Outbox {
     for (let attempt = 1; attempt <= ATTEMPTS_WHILE_ONLINE; attempt++) {
       const adapter = this.deps.adapterFor(accountId);
       if (!adapter || adapter.state.kind !== 'online') return false;
+      // Cancelled (or sent) meanwhile: the list this flush walks was read before.
+      if (store.getMessage(row.id)?.status !== 'queued') return true;
       try {
-        const result = await adapter.send(chat.address, { clientId: row.clientId, body: row.body });
+        let attachments: RemoteAttachment[] | undefined;
+        if (row.attachmentCount > 0) {
+          attachments = await this.deps.uploads.prepare(row, adapter, networkNames[chat.network]);
+          if (store.getMessage(row.id)?.status !== 'queued') return true;
+        }
+        const result = await adapter.send(chat.address, { clientId: row.clientId, body: row.body, ...(attachments ? { attachments } : {}) });
         this.deps.onUpdated(store.markSent(row.id, result.networkId, result.sentAt));
         const early = this.deps.earlyReceipts.take(accountId, result.networkId, Date.now());
         if (early) for (const updated of store.applyReceipt(accountId, [result.networkId], early)) this.deps.onUpdated(updated);
         return true;
       } catch (err) {
+        if (err instanceof UploadStopped) {
+          // Shutdown keeps it queued for the next start; a cancel or a refusal ends it now.
+          if (err.outcome === 'shutdown') return false;
+          this.deps.onUpdated(store.markFailed(row.id, err.outcome === 'cancelled' ? CANCELLED : err.message));
+          return true;
+        }
         lastError = err instanceof Error ? err.message : String(err);
         log.warn('send failed', { accountId, messageId: row.id, attempt, error: lastError });
         // A dropped connection rejects the send before the state event arrives: give the state a

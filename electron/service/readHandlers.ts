@@ -3,7 +3,8 @@
 
 import type { Method, Params, Results } from '../api/contract';
 import type { ChatRow, Store } from '../store/types';
-import { chatView, messageView } from './views';
+import type { MessageViews } from './messageViews';
+import { chatView } from './views';
 
 type ReadMethod = 'listChats' | 'loadOlder' | 'loadNewer' | 'search';
 export type ReadHandlers = { [M in ReadMethod & Method]: (params: Params<M>) => Results[M] };
@@ -11,7 +12,7 @@ export type ReadHandlers = { [M in ReadMethod & Method]: (params: Params<M>) => 
 export const DEFAULT_PAGE = 50;
 
 /** `storeOf` is a getter: the service builds its handlers before its constructor opens the store. */
-export function readHandlers(storeOf: () => Store, chatOrThrow: (chatId: number) => ChatRow): ReadHandlers {
+export function readHandlers(storeOf: () => Store, chatOrThrow: (chatId: number) => ChatRow, views: MessageViews): ReadHandlers {
   return {
     listChats: ({ limit, includeArchived }) =>
       storeOf().listChats({ limit, includeArchived: includeArchived ?? false }).map(chatView),
@@ -19,7 +20,7 @@ export function readHandlers(storeOf: () => Store, chatOrThrow: (chatId: number)
     loadOlder: ({ chatId, before, limit }) => {
       chatOrThrow(chatId);
       const page = storeOf().listMessages(chatId, before, limit ?? DEFAULT_PAGE);
-      return { messages: page.messages.map(messageView), olderCursor: page.olderCursor, newerCursor: null };
+      return { messages: views.page(page.messages), olderCursor: page.olderCursor, newerCursor: null };
     },
 
     loadNewer: ({ chatId, after, limit }) => {
@@ -30,7 +31,7 @@ export function readHandlers(storeOf: () => Store, chatOrThrow: (chatId: number)
       const messages = rows.slice(0, n);
       const last = messages.at(-1);
       return {
-        messages: messages.map(messageView),
+        messages: views.page(messages),
         olderCursor: null,
         newerCursor: rows.length > n && last ? { sentAt: last.sentAt, id: last.id } : null,
       };

@@ -22,13 +22,16 @@ import { CoreEvents } from './coreEvents';
 import { EarlyReceipts } from './earlyReceipts';
 import { Ingest } from './ingest';
 import { createLogger } from './logger';
+import { Media } from './media';
+import { mediaHandlers } from './mediaHandlers';
+import { messageViews } from './messageViews';
 import { createAdapter, NetworkUnavailableError, networkNames, type AdapterTuning } from './networks';
 import { Outbox } from './outbox';
 import { lockProfile } from './profileLock';
 import { keyFileSecretBox, type SecretBox } from './secretBox';
 import { DEFAULT_PAGE, readHandlers } from './readHandlers';
 import { ServiceError } from './serviceError';
-import { accountView, chatView, messageView } from './views';
+import { accountView, chatView } from './views';
 
 export interface ServiceOptions {
   /** The profile folder: the database, the log and the key file live here. */
@@ -39,6 +42,8 @@ export interface ServiceOptions {
   /** Extra CA (PEM) every account trusts, for private servers. */
   trustedCa?: string;
   logToStderr?: boolean;
+  /** Largest file a door may stage; 2 GiB unless a test lowers it. */
+  stageCapBytes?: number;
 }
 
 type Handlers = { [M in Method]: (params: Params<M>) => Promise<Results[M]> | Results[M] };
@@ -56,6 +61,9 @@ export class SwitchboardService {
   private readonly accounts: AccountHost;
   private readonly outbox: Outbox;
   private readonly ingest: Ingest;
+  /** The media cache, transfers and saving (media.ts); the doors stage and read files through it. */
+  readonly media: Media;
+  private readonly views = messageViews(() => this.store);
   private readonly secrets: SecretBox;
   private readonly tuning: AdapterTuning;
   private activeChatId: number | null = null;
@@ -80,11 +88,22 @@ export class SwitchboardService {
       isAccepted: (accountId, chat) => this.ingest.isAccepted(accountId, chat),
     });
     const earlyReceipts = new EarlyReceipts();
+    this.media = new Media({
+      store: this.store,
+      dataDir: options.dataDir,
+      log: this.log,
+      adapterFor: (id) => this.accounts.adapter(id),
+      whyNoAdapter: (id) => this.whyNoAdapter(id),
+      emit: (event) => this.emit(event),
+      views: this.views,
+      ...(options.stageCapBytes !== undefined ? { stageCapBytes: options.stageCapBytes } : {}),
+    });
     this.outbox = new Outbox({
       store: this.store,
       earlyReceipts,
       adapterFor: (id) => this.accounts.adapter(id),
-      onUpdated: (row) => this.emit({ type: 'messageUpdated', message: messageView(row) }),
+      onUpdated: (row) => this.emit({ type: 'messageUpdated', message: this.views.one(row) }),
+      uploads: this.media.uploads,
       log: this.log,
     });
     this.ingest = new Ingest({
@@ -95,6 +114,7 @@ export class SwitchboardService {
       emit: (event) => this.emit(event),
       emitAccount: (id) => this.emitAccount(id),
       activeChatId: () => this.activeChatId,
+      messageView: (row) => this.views.one(row),
       log: this.log,
     });
   }
@@ -102,6 +122,8 @@ export class SwitchboardService {
   /** Connects every stored account; what is still queued is sent as each comes online. */
   async start(): Promise<void> {
     for (const row of this.store.listAccounts()) this.startAccount(row);
+    // Downloads a stop or crash interrupted go on (their adapters exist now).
+    this.media.start();
   }
 
   /** Interop accounts stay disconnected while interoperability is off. */
@@ -128,7 +150,7 @@ export class SwitchboardService {
   }
 
   private settings(): Settings {
-    return { interopEnabled: this.interopEnabled() };
+    return { interopEnabled: this.interopEnabled(), autoDownloadMaxBytes: this.media.autoDownloadMaxBytes() };
   }
 
   private accountState(row: AccountRow): ConnectionState {
@@ -147,7 +169,8 @@ export class SwitchboardService {
     } catch {
       own = row.address;
     }
-    return accountView(row, this.accountState(row), own);
+    const limits = adapter?.upload ? adapter.info.capabilities.attachmentLimits : null;
+    return accountView(row, this.accountState(row), own, limits);
   }
 
   /**
@@ -164,6 +187,8 @@ export class SwitchboardService {
   }
 
   async stop(): Promise<void> {
+    // First: an upload cut off here keeps its message queued, and a download resumes next start.
+    await this.media.stop();
     await this.accounts.stopAll();
     this.ingest.flushAll();
     await this.outbox.idle();
@@ -198,6 +223,24 @@ export class SwitchboardService {
 
   private emit(event: CoreEvent): void {
     this.events.emit(event);
+    // A stored message with files may be fetched at once (auto-download of images and voice).
+    if (event.type === 'message' && event.message.attachments.length > 0) this.media.noticeStored(event.message);
+  }
+
+  /** Why an account has no adapter to move files with, in words for the user. */
+  private whyNoAdapter(accountId: string): string {
+    const row = this.store.getAccount(accountId);
+    if (!row) return 'That account no longer exists.';
+    if (!this.mayConnect(row)) return INTEROP_OFF_DETAIL;
+    return this.loadErrors.get(accountId) ?? `${row.address} is not running.`;
+  }
+
+  /**
+   * Copies an attachment that is here into `directory`, under its sanitised name and never over an
+   * existing file; returns the path written. Used by the doors' "Save" and by tests.
+   */
+  saveAttachmentTo(attachmentId: number, directory: string): Promise<string> {
+    return this.media.saveAttachmentTo(attachmentId, directory);
   }
 
   private accountViewOf(accountId: string): AccountView | undefined {
@@ -239,7 +282,24 @@ export class SwitchboardService {
   }
 
   private readonly handlers: Handlers = {
-    ...readHandlers(() => this.store, (chatId) => this.chatOrThrow(chatId)),
+    ...readHandlers(() => this.store, (chatId) => this.chatOrThrow(chatId), this.views),
+    ...mediaHandlers({
+      storeOf: () => this.store,
+      mediaOf: () => this.media,
+      views: this.views,
+      emit: (event) => this.emit(event),
+      adapterFor: (id) => this.accounts.adapter(id),
+      whyNoAdapter: (id) => this.whyNoAdapter(id),
+      acceptedChatOrThrow: (chatId) => this.acceptedChatOrThrow(chatId),
+      kickOutbox: (id) => this.outbox.kick(id),
+    }),
+
+    setAutoDownload: ({ maxBytes }) => {
+      this.media.setAutoDownloadMaxBytes(maxBytes);
+      const settings = this.settings();
+      this.emit({ type: 'settings', settings });
+      return settings;
+    },
 
     getSnapshot: () => ({
       accounts: this.store.listAccounts().map((row) => this.viewOf(row)),
@@ -339,7 +399,7 @@ export class SwitchboardService {
       const updated = this.chatOrThrow(chatId);
       this.emit({ type: 'chat', chat: chatView(updated) });
       const page = this.store.listMessages(chatId, null, limit ?? DEFAULT_PAGE);
-      return { chat: chatView(updated), page: { messages: page.messages.map(messageView), olderCursor: page.olderCursor, newerCursor: null } };
+      return { chat: chatView(updated), page: { messages: this.views.page(page.messages), olderCursor: page.olderCursor, newerCursor: null } };
     },
 
     closeChat: () => {
@@ -353,28 +413,28 @@ export class SwitchboardService {
       const chat = this.chatOrThrow(message.chatId);
       this.activeChatId = chat.id;
       const page = this.store.listMessagesAround(messageId, limit ?? DEFAULT_PAGE);
-      return { chat: chatView(chat), messages: page.messages.map(messageView), olderCursor: page.olderCursor, newerCursor: page.newerCursor };
+      return { chat: chatView(chat), messages: this.views.page(page.messages), olderCursor: page.olderCursor, newerCursor: page.newerCursor };
     },
 
     send: ({ chatId, body }) => {
       const chat = this.acceptedChatOrThrow(chatId);
       const row = this.store.queueOutgoing({ chatId, clientId: randomUUID(), body, now: Date.now() });
       this.store.setDraft(chatId, '');
-      this.emit({ type: 'message', message: messageView(row) });
+      this.emit({ type: 'message', message: this.views.one(row) });
       const updated = this.store.getChat(chatId);
       if (updated) this.emit({ type: 'chat', chat: chatView(updated) });
       this.outbox.kick(chat.accountId);
-      return messageView(row);
+      return this.views.one(row);
     },
 
     retry: ({ messageId }) => {
       const message = this.store.getMessage(messageId);
       if (!message || !message.fromMe) throw new ServiceError('not-found', 'That message no longer exists.');
-      if (message.status !== 'failed') return messageView(message);
+      if (message.status !== 'failed') return this.views.one(message);
       const row = this.store.requeue(messageId);
-      this.emit({ type: 'messageUpdated', message: messageView(row) });
+      this.emit({ type: 'messageUpdated', message: this.views.one(row) });
       this.outbox.kick(row.accountId);
-      return messageView(row);
+      return this.views.one(row);
     },
 
     setDraft: ({ chatId, draft }) => {

@@ -1,10 +1,16 @@
 // Store rows → the views the UI receives. The UI never sees a row, so the store can change shape.
 
-import type { AccountView, ChatView, ConnectionState, MessageView } from '../api/contract';
-import type { AccountRow, ChatRow, MessageRow } from '../store/types';
+import type { AttachmentKind } from '../../protocols/adapter';
+import type { AccountView, AttachmentView, ChatView, ConnectionState, MessageView } from '../api/contract';
+import type { AccountRow, AttachmentRow, ChatRow, MessageRow } from '../store/types';
 import { networkNames } from './networks';
 
-export function accountView(row: AccountRow, state: ConnectionState, ownAddress: string | null = null): AccountView {
+export function accountView(
+  row: AccountRow,
+  state: ConnectionState,
+  ownAddress: string | null = null,
+  attachmentLimits: Partial<Record<AttachmentKind, number>> | null = null,
+): AccountView {
   const settings = JSON.parse(row.settingsJson) as { host?: string; port?: number };
   return {
     id: row.id,
@@ -15,6 +21,7 @@ export function accountView(row: AccountRow, state: ConnectionState, ownAddress:
     port: settings.port ?? null,
     state,
     ownAddress,
+    attachmentLimits,
   };
 }
 
@@ -43,7 +50,33 @@ export function chatView(row: ChatRow): ChatView {
   };
 }
 
-export function messageView(row: MessageRow): MessageView {
+export function attachmentView(row: AttachmentRow): AttachmentView {
+  return {
+    id: row.id,
+    messageId: row.messageId,
+    kind: row.kind,
+    mime: row.mime,
+    size: row.size,
+    name: row.name,
+    width: row.width,
+    height: row.height,
+    durationMs: row.durationMs,
+    waveform: row.waveform,
+    thumbnail: row.thumbnail,
+    // Own files are in the cache from the moment they are queued; received ones once downloaded.
+    available: row.contentHash !== null,
+    transfer: {
+      state: row.transferState,
+      transferred: row.transferState === 'done' ? row.size : row.transferred,
+      total: row.size,
+      error: row.error,
+    },
+    played: row.played,
+  };
+}
+
+/** `attachments`: the message's rows (empty for text; see MessageViews for how they are looked up). */
+export function messageView(row: MessageRow, attachments: readonly AttachmentRow[]): MessageView {
   return {
     id: row.id,
     chatId: row.chatId,
@@ -58,5 +91,7 @@ export function messageView(row: MessageRow): MessageView {
     editedAt: row.editedAt,
     deleted: row.deleted,
     kind: row.kind,
+    // A deleted message shows no files either.
+    attachments: row.deleted ? [] : attachments.map(attachmentView),
   };
 }

@@ -68,6 +68,9 @@ const seeds: Record<number, { seed(db: Database.Database): void; verify(store: S
       });
       expect(store.listMessages(9, null, 10).messages.map((m) => m.kind)).toEqual(['notice']);
       expect(store.search('safety', 10)).toEqual([]);
+      // Version 3: messages from before media are text without attachments.
+      expect(store.listMessages(9, null, 10).messages.map((m) => m.attachmentCount)).toEqual([0]);
+      expect(store.listAttachments(3)).toEqual([]);
     },
   },
   3: {
@@ -79,6 +82,12 @@ const seeds: Record<number, { seed(db: Database.Database): void; verify(store: S
                   '{"e2ee":false,"protocol":null,"endsAt":"server","label":"x"}', 1, 1);
         INSERT INTO messages (id, chat_id, account_id, network_id, sender, from_me, body, sent_at, status)
           VALUES (20, 11, 'a3', 'n20', 'dan@example.org', 0, 'gorgonzola please', 70, 'received');
+        INSERT INTO messages (id, chat_id, account_id, network_id, sender, from_me, body, sent_at, status, attachment_count)
+          VALUES (22, 11, 'a3', 'n22', 'dan@example.org', 0, 'look', 75, 'received', 1);
+        INSERT INTO attachments (id, message_id, ordinal, kind, mime, size, name, width, height, thumbnail,
+                                 remote_ref, content_hash, transfer_state, transferred, played)
+          VALUES (31, 22, 0, 'image', 'image/jpeg', 1234, 'cat.jpg', 640, 480, 'AAAA', 'https://up.example/cat.jpg',
+                  '${'ab'.repeat(32)}', 'done', 1234, 0);
       `);
     },
     verify: (store) => {
@@ -89,6 +98,11 @@ const seeds: Record<number, { seed(db: Database.Database): void; verify(store: S
         body: 'more gorgonzola', sentAt: 80, historical: false,
       });
       expect(store.search('gorgonzola', 10).map((h) => h.message.body)).toEqual(['more gorgonzola', 'gorgonzola please']);
+      // Attachments written at version 3 keep their rows and transfer state.
+      expect(store.getMessage(22)).toMatchObject({ body: 'look', attachmentCount: 1 });
+      expect(store.listAttachments(22)).toEqual([
+        expect.objectContaining({ id: 31, kind: 'image', name: 'cat.jpg', width: 640, remoteRef: 'https://up.example/cat.jpg', transferState: 'done', contentHash: 'ab'.repeat(32) }),
+      ]);
     },
   },
 };

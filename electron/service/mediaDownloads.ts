@@ -1,0 +1,121 @@
+// Received files come down through a queue, two at a time: enough to keep a connection busy,
+// few enough that a chat full of photos does not starve the one file the user clicked. Each
+// download goes to a temp file through the adapter (which verifies it), is hashed, and moves into
+// the media cache; the attachment row then says 'done' and the UI may show it.
+
+import { rm } from 'node:fs/promises';
+import { AttachmentError, type Logger, type ProtocolAdapter } from '../../protocols/adapter';
+import type { AttachmentRow, Store } from '../store/types';
+import type { MediaCache } from './mediaCache';
+import { remoteOf } from './mediaUploads';
+import type { LiveTransfers } from './transfers';
+
+export const DOWNLOADS_AT_ONCE = 2;
+
+export interface DownloadDeps {
+  store: Store;
+  cache: MediaCache;
+  transfers: LiveTransfers;
+  log: Logger;
+  adapterFor(accountId: string): ProtocolAdapter | undefined;
+  /** Why the account has no adapter now (interop turned off, the network missing from this build). */
+  whyNoAdapter(accountId: string): string;
+  onChanged(messageId: number): void;
+}
+
+export class Downloads {
+  private readonly waiting: number[] = [];
+  private readonly active = new Map<number, Promise<void>>();
+  private stopped = false;
+
+  constructor(private readonly deps: DownloadDeps) {}
+
+  /**
+   * Queues the attachment's download (a no-op when it is already here, queued or moving) and
+   * returns its row as it is now: 'downloading' at 0% while it waits for its turn.
+   */
+  request(attachmentId: number): AttachmentRow | undefined {
+    const { store } = this.deps;
+    const a = store.getAttachment(attachmentId);
+    if (!a || a.remoteRef === null || a.contentHash !== null) return a;
+    if (this.active.has(a.id) || this.waiting.includes(a.id)) return a;
+    const row = store.updateTransfer(a.id, { state: 'downloading', transferred: 0, error: null });
+    this.waiting.push(a.id);
+    this.deps.onChanged(a.messageId);
+    this.pump();
+    return row;
+  }
+
+  /** The user's Cancel: a waiting download leaves the queue, a moving one is aborted. */
+  cancel(attachmentId: number): boolean {
+    const i = this.waiting.indexOf(attachmentId);
+    if (i >= 0) {
+      this.waiting.splice(i, 1);
+      const a = this.deps.store.updateTransfer(attachmentId, { state: 'cancelled', error: null });
+      this.deps.onChanged(a.messageId);
+      return true;
+    }
+    return this.active.has(attachmentId) && this.deps.transfers.cancel(attachmentId);
+  }
+
+  /**
+   * Shutdown, after LiveTransfers.stopAll() aborted what moves: nothing new starts, and this
+   * resolves once the moving downloads have let go. Waiting and aborted ones stay 'downloading'
+   * in the store, so the next start resumes them (Store.takeInterruptedTransfers).
+   */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    this.waiting.length = 0;
+    await Promise.allSettled([...this.active.values()]);
+  }
+
+  private pump(): void {
+    while (!this.stopped && this.active.size < DOWNLOADS_AT_ONCE && this.waiting.length > 0) {
+      const id = this.waiting.shift();
+      if (id === undefined) break;
+      const run = this.run(id).finally(() => {
+        this.active.delete(id);
+        this.pump();
+      });
+      this.active.set(id, run);
+    }
+  }
+
+  private async run(attachmentId: number): Promise<void> {
+    const { store, cache, transfers, log } = this.deps;
+    const a = store.getAttachment(attachmentId);
+    const message = a && store.getMessage(a.messageId);
+    if (!a || !message || a.remoteRef === null) return;
+    const fail = (error: string): void => {
+      store.updateTransfer(a.id, { state: 'failed', error });
+      log.warn('download failed', { accountId: message.accountId, attachmentId: a.id, error });
+    };
+    const adapter = this.deps.adapterFor(message.accountId);
+    if (!adapter?.download) {
+      fail(adapter ? 'This network cannot download files.' : this.deps.whyNoAdapter(message.accountId));
+      this.deps.onChanged(a.messageId);
+      return;
+    }
+    const tmp = cache.tempPath();
+    const handle = transfers.begin({ attachmentId: a.id, messageId: a.messageId, chatId: message.chatId }, 'downloading');
+    try {
+      await adapter.download(remoteOf({ ...a, remoteRef: a.remoteRef }), tmp, { onProgress: handle.onProgress, signal: handle.signal });
+      if (handle.stopReason() !== null) throw new AttachmentError('aborted', 'Cancelled');
+      const file = await cache.adopt(tmp);
+      store.setDownloaded(a.id, file.hash, file.size);
+    } catch (err) {
+      await rm(tmp, { force: true }).catch(() => undefined);
+      const reason = handle.stopReason();
+      if (reason === 'shutdown') return; // stays 'downloading': resumed on the next start
+      if (reason === 'cancelled') {
+        store.updateTransfer(a.id, { state: 'cancelled', error: null });
+      } else {
+        const text = err instanceof AttachmentError ? err.message : `Could not download “${a.name}”: ${err instanceof Error ? err.message : String(err)}`;
+        fail(text);
+      }
+    } finally {
+      handle.end();
+    }
+    this.deps.onChanged(a.messageId);
+  }
+}
