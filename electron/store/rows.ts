@@ -1,10 +1,16 @@
 // Raw SQLite rows and their mapping to the typed rows of types.ts. Column lists live here so
 // every query selects the same shape.
 import type { NetworkId, SecuritySummary } from '../../protocols/adapter';
-import type { AccountRow, ChatRow, MessageKind, MessageRow, MessageStatus, RequestState } from './types';
+import type { AttachmentKind } from '../../protocols/adapter';
+import type { AccountRow, AttachmentRow, ChatRow, MessageKind, MessageRow, MessageStatus, RequestState, TransferState } from './types';
 
 export const MESSAGE_COLUMNS =
-  'id, chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status, error, edited_at, deleted, kind';
+  'id, chat_id, account_id, network_id, client_id, sender, sender_name, from_me, body, sent_at, status, error, edited_at, deleted, kind, ' +
+  'attachment_count';
+
+export const ATTACHMENT_COLUMNS =
+  'id, message_id, ordinal, kind, mime, size, name, width, height, duration_ms, waveform, thumbnail, remote_ref, ' +
+  'content_hash, transfer_state, transferred, error, played';
 
 export const CHAT_COLUMNS =
   'id, account_id, network, address, title, kind, inbox, security_json, pinned, muted, archived, draft, ' +
@@ -27,6 +33,29 @@ export interface RawMessage {
   edited_at: number | null;
   deleted: number;
   kind: MessageKind;
+  attachment_count: number;
+}
+
+export interface RawAttachment {
+  id: number;
+  message_id: number;
+  ordinal: number;
+  kind: AttachmentKind;
+  mime: string;
+  size: number;
+  name: string;
+  width: number | null;
+  height: number | null;
+  duration_ms: number | null;
+  /** JSON array of numbers. */
+  waveform: string | null;
+  thumbnail: string | null;
+  remote_ref: string | null;
+  content_hash: string | null;
+  transfer_state: TransferState;
+  transferred: number;
+  error: string | null;
+  played: number;
 }
 
 export interface RawChat {
@@ -78,6 +107,40 @@ export function toMessage(r: RawMessage): MessageRow {
     editedAt: r.edited_at,
     deleted: r.deleted === 1,
     kind: r.kind,
+    attachmentCount: r.attachment_count,
+  };
+}
+
+function parseWaveform(json: string | null): number[] | null {
+  if (json === null) return null;
+  try {
+    const parsed: unknown = JSON.parse(json);
+    return Array.isArray(parsed) ? parsed.filter((n): n is number => typeof n === 'number') : null;
+  } catch {
+    return null;
+  }
+}
+
+export function toAttachment(r: RawAttachment): AttachmentRow {
+  return {
+    id: r.id,
+    messageId: r.message_id,
+    ordinal: r.ordinal,
+    kind: r.kind,
+    mime: r.mime,
+    size: r.size,
+    name: r.name,
+    width: r.width,
+    height: r.height,
+    durationMs: r.duration_ms,
+    waveform: parseWaveform(r.waveform),
+    thumbnail: r.thumbnail,
+    remoteRef: r.remote_ref,
+    contentHash: r.content_hash,
+    transferState: r.transfer_state,
+    transferred: r.transferred,
+    error: r.error,
+    played: r.played === 1,
   };
 }
 
