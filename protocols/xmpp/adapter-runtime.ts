@@ -6,8 +6,9 @@
 // a new session needs before it counts as online.
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
-import type {
-  AccountSettings, AdapterContext, AdapterEvent, AdapterListener, ConnectionState, SendResult,
+import {
+  AttachmentError,
+  type AccountSettings, type AdapterContext, type AdapterEvent, type AdapterListener, type ConnectionState, type SendResult,
 } from '../adapter.js';
 import { networkIdOf, normalizeAddress } from './address.js';
 import { Archive, type ArchiveItem } from './archive.js';
@@ -17,6 +18,7 @@ import { ConnectionKeeper } from './connection-keeper.js';
 import { NS } from './namespaces.js';
 import * as out from './outgoing.js';
 import { StreamManagement } from './stream-management.js';
+import { discoverUploadService, requestSlot, type UploadService, type UploadSlot } from './upload-service.js';
 
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
@@ -70,6 +72,8 @@ export class AdapterRuntime {
   private readonly sent = new Map<string, SendResult>();
   /** The connection whose archive catch-up has completed (live messages then move the cursor). */
   private caughtUpOn: XmppConnection | null = null;
+  /** XEP-0363 discovery, once per connection: a reconnect may land on a reconfigured server. */
+  private uploads: { connection: XmppConnection; service: Promise<UploadService | null> } | null = null;
 
   constructor(
     private readonly settings: AccountSettings,
@@ -188,6 +192,51 @@ export class AdapterRuntime {
       // Without a working archive the account must still become available.
       .finally(() => void sendPresence());
     await sendPresence();
+  }
+
+  /**
+   * The server's XEP-0363 service, discovered once per connection; null when it has none. Rejects
+   * while offline (the caller keeps its upload queued). A failed discovery is not remembered: the
+   * next call asks again.
+   */
+  uploadService(): Promise<UploadService | null> {
+    const connection = this.online;
+    if (!connection) return Promise.reject(new Error(`${this.own} is not connected to ${this.server}: cannot find its upload service now.`));
+    return this.discoverUploads(connection);
+  }
+
+  /**
+   * Starts (or joins) the discovery on `connection`, which need not be online yet: an adapter calls
+   * this while preparing a session, so the limits are known by the time it counts as online.
+   */
+  discoverUploads(connection: XmppConnection): Promise<UploadService | null> {
+    if (this.uploads?.connection === connection) return this.uploads.service;
+    const service = discoverUploadService(connection.iqCaller, this.domain);
+    const entry = { connection, service };
+    this.uploads = entry;
+    service.then((found) => {
+      this.log('info', found ? 'found the upload service' : 'the server has no upload service', found ? { ...found } : {});
+    }, () => {
+      if (this.uploads === entry) this.uploads = null;
+    });
+    return service;
+  }
+
+  /** A slot for one file from the upload service; AttachmentError('no-upload-service') without one. */
+  async requestUploadSlot(file: { name: string; size: number; mime: string }): Promise<UploadSlot> {
+    const service = await this.uploadService();
+    if (!service) {
+      throw new AttachmentError('no-upload-service', `${this.own}'s server ${this.domain} has no file upload service, so files cannot be sent from this account.`);
+    }
+    return requestSlot(this.requireOnline('ask for an upload slot').iqCaller, service, file);
+  }
+
+  /** What an HTTP transfer of this account needs: its own CA and its proxy (uploads go to its server). */
+  get httpOptions(): { trustedCa?: string; proxy?: AccountSettings['proxy'] } {
+    return {
+      ...(this.settings.trustedCa ? { trustedCa: this.settings.trustedCa } : {}),
+      ...(this.settings.proxy ? { proxy: this.settings.proxy } : {}),
+    };
   }
 
   /** A live message moves the archive cursor once this connection has caught up. */

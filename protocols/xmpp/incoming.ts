@@ -9,6 +9,7 @@
 import type { Element } from '@xmpp/xml';
 import type { AdapterEvent } from '../adapter.js';
 import { bareOf, networkIdOf } from './address.js';
+import { captionOf, parseAttachment } from './media-stanza.js';
 import { NS } from './namespaces.js';
 
 export interface Interpretation {
@@ -85,20 +86,25 @@ function interpretMessage(msg: Element, ctx: Context, direction: 'sent' | 'recei
     events.push({ type: 'delete', chat, targetNetworkId: networkIdOf(sender, retracted), at });
   } else if (replaced && body !== null) {
     events.push({ type: 'edit', chat, targetNetworkId: networkIdOf(sender, replaced), body, at });
-  } else if (body !== null && id) {
-    events.push({
-      type: 'message',
-      message: {
-        chat,
-        networkId: networkIdOf(sender, id),
-        ...(sentByMe ? { clientId: originId ?? msg.attrs.id ?? id } : {}),
-        sender,
-        fromMe: sentByMe,
-        body,
-        sentAt: at,
-        historical: ctx.historical,
-      },
-    });
+  } else if (id && (body !== null || msg.getChild('x', NS.oob))) {
+    // At most one attachment per message (media-design.md); its URL line is not part of the caption.
+    const attachment = parseAttachment(msg);
+    if (body !== null || attachment) {
+      events.push({
+        type: 'message',
+        message: {
+          chat,
+          networkId: networkIdOf(sender, id),
+          ...(sentByMe ? { clientId: originId ?? msg.attrs.id ?? id } : {}),
+          sender,
+          fromMe: sentByMe,
+          body: attachment ? captionOf(body ?? '', attachment.ref) : body ?? '',
+          sentAt: at,
+          historical: ctx.historical,
+          ...(attachment ? { attachments: [attachment] } : {}),
+        },
+      });
+    }
     if (!sentByMe && !ctx.historical && msg.attrs.id && msg.attrs.from && msg.getChild('request', NS.receipts)) {
       answerReceipt = { to: msg.attrs.from, id: msg.attrs.id };
     }

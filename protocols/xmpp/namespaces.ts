@@ -20,4 +20,10 @@ export const NS = {
   hints: 'urn:xmpp:hints',
   discoInfo: 'http://jabber.org/protocol/disco#info',
   ping: 'urn:xmpp:ping',
+  discoItems: 'http://jabber.org/protocol/disco#items',
+  httpUpload: 'urn:xmpp:http:upload:0',
+  oob: 'jabber:x:oob',
+  fileMetadata: 'urn:xmpp:file:metadata:0',
+  /** Switchboard's own additions to the file metadata: waveform and thumbnail. */
+  media: 'urn:switchboard:media:0',
 } as const;

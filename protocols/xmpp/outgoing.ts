@@ -5,10 +5,14 @@ import { NS } from './namespaces.js';
 
 export type ChatState = 'composing' | 'paused' | 'active';
 
-/** A chat message whose stanza id is the service's client id, so a resend is recognisably the same message. */
-export function chatMessage(to: string, clientId: string, body: string): Element {
+/**
+ * A chat message whose stanza id is the service's client id, so a resend is recognisably the same
+ * message. `extra`: further payload (an attachment's <x/> and <file/>, see media-stanza.ts).
+ */
+export function chatMessage(to: string, clientId: string, body: string, extra: Element[] = []): Element {
   return xml('message', { to, type: 'chat', id: clientId },
     xml('body', {}, body),
+    ...extra,
     xml('origin-id', { xmlns: NS.originId, id: clientId }),
     xml('request', { xmlns: NS.receipts }),
     xml('markable', { xmlns: NS.markers }),

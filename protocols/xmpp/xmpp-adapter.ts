@@ -6,15 +6,17 @@
 import { randomUUID } from 'node:crypto';
 import type { Element } from '@xmpp/xml';
 import type {
-  AccountSettings, AdapterContext, AdapterInfo, AdapterListener, ChatInfo, ConnectionState,
-  HistoryPage, IncomingMessage, OutgoingMessage, ProtocolAdapter, SendResult,
+  AccountSettings, AdapterContext, AdapterInfo, AdapterListener, AttachmentMeta, ChatInfo, ConnectionState,
+  HistoryPage, IncomingMessage, OutgoingMessage, ProtocolAdapter, RemoteAttachment, SendResult, TransferOptions,
 } from '../adapter.js';
 import { normalizeAddress, stanzaIdOf } from './address.js';
 import { AdapterRuntime, type XmppTransportOptions } from './adapter-runtime.js';
 import { PAGE_SIZE, type ArchiveItem } from './archive.js';
 import { ChatDirectory, directChat, rosterItems } from './chats.js';
 import type { XmppConnection } from './connection.js';
+import { attachmentLimitsFor, downloadFile, uploadFile, type FileTransferDeps } from './file-transfer.js';
 import { interpretArchived, interpretLive, type Interpretation } from './incoming.js';
+import { attachmentBody, attachmentElements } from './media-stanza.js';
 import { NS } from './namespaces.js';
 import * as out from './outgoing.js';
 
@@ -40,13 +42,21 @@ export const XMPP_INFO: AdapterInfo = {
 
 /** Bounds one fetchHistory call's walk through archive pages of receipts and markers. */
 const HISTORY_MAX_PAGES = 10;
+/**
+ * How long a new session waits for the upload service before it counts as online anyway. The
+ * discovery runs beside the archive catch-up, so on a healthy server it costs no time; a server
+ * slow to answer disco must not hold the account offline (the limits then follow when it answers).
+ */
+const UPLOAD_DISCOVERY_WAIT_MS = 3_000;
 
 export class XmppAdapter implements ProtocolAdapter {
-  readonly info = XMPP_INFO;
+  /** Per adapter: attachmentLimits follow this account's server. */
+  readonly info: AdapterInfo = { ...XMPP_INFO, capabilities: { ...XMPP_INFO.capabilities } };
 
   private readonly runtime: AdapterRuntime;
   private readonly own: string;
   private readonly chats = new ChatDirectory();
+  private readonly files: FileTransferDeps;
 
   constructor(settings: AccountSettings, private readonly ctx: AdapterContext, options: XmppAdapterOptions = {}) {
     this.runtime = new AdapterRuntime(settings, ctx, options, {
@@ -66,6 +76,13 @@ export class XmppAdapter implements ProtocolAdapter {
       prepare: (connection, resumed) => this.startSession(connection, resumed),
     });
     this.own = this.runtime.own;
+    this.files = {
+      network: XMPP_INFO.name,
+      limits: () => this.info.capabilities.attachmentLimits,
+      uploadService: () => this.runtime.uploadService(),
+      requestUploadSlot: (file) => this.runtime.requestUploadSlot(file),
+      http: this.runtime.httpOptions,
+    };
   }
 
   get state(): ConnectionState {
@@ -96,10 +113,24 @@ export class XmppAdapter implements ProtocolAdapter {
     return announced ?? this.chats.get(jid) ?? directChat(jid);
   }
 
+  /** A message with an attachment carries it as its URL (after the caption), OOB data and file metadata. */
   send(chat: string, message: OutgoingMessage): Promise<SendResult> {
+    const attachments = message.attachments ?? [];
+    if (attachments.length > 1) return Promise.reject(new Error('XMPP sends one attachment per message; send the others as messages of their own.'));
+    const attachment = attachments[0];
+    let body = message.body;
+    let extra: ReturnType<typeof attachmentElements> = [];
+    if (attachment) {
+      try {
+        extra = attachmentElements(attachment);
+      } catch (err) {
+        return Promise.reject(err);
+      }
+      body = attachmentBody(message.body, attachment.ref);
+    }
     return this.runtime.sendOnce(chat, message.clientId, async (to) => {
       try {
-        await this.runtime.sm.sendAcknowledged(out.chatMessage(to, message.clientId, message.body));
+        await this.runtime.sm.sendAcknowledged(out.chatMessage(to, message.clientId, body, extra));
       } catch (err) {
         throw new Error(`${this.own}: the connection to ${this.runtime.server} dropped before the server confirmed the message (${(err as Error).message}).`);
       }
@@ -142,12 +173,23 @@ export class XmppAdapter implements ProtocolAdapter {
     await connection.send(out.chatState(normalizeAddress(chat), state, randomUUID()));
   }
 
+  /** XEP-0363: streams the file to a slot of the server's upload service. See file-transfer.ts. */
+  upload(path: string, meta: AttachmentMeta, options?: TransferOptions): Promise<RemoteAttachment> {
+    return uploadFile(this.files, path, meta, options);
+  }
+
+  /** Streams the attachment's URL into destPath, by way of destPath + '.part'. See file-transfer.ts. */
+  download(attachment: RemoteAttachment, destPath: string, options?: TransferOptions): Promise<void> {
+    return downloadFile(this.files, attachment, destPath, options);
+  }
+
   // ---- connection lifecycle ----
 
   /**
    * Roster and carbons on a new session, then the archive catch-up and initial presence (see
    * AdapterRuntime.catchUpAndAnnounce). A resumed session still has its roster, carbons and
-   * presence: it only catches up.
+   * presence: it only catches up. Every session (a resumed one lands on a new connection, maybe of
+   * a reconfigured server) discovers the upload service, whose limit becomes attachmentLimits.
    */
   private async startSession(connection: XmppConnection, resumed: boolean): Promise<void> {
     const failed = this.runtime.failed(connection);
@@ -156,9 +198,15 @@ export class XmppAdapter implements ProtocolAdapter {
         .then((answer) => this.applyRoster(answer.getChild('query', NS.roster))).catch(failed('loading the roster'));
       connection.iqCaller.request(out.enableCarbons()).catch(failed('enabling carbons'));
     }
-    await this.runtime.catchUpAndAnnounce(connection, resumed, (items) => {
-      for (const item of items) this.deliver(this.interpretArchive(item));
-    });
+    const uploads = this.runtime.discoverUploads(connection).then((service) => {
+      this.info.capabilities.attachmentLimits = attachmentLimitsFor(service);
+    }, failed('finding the upload service'));
+    await Promise.all([
+      this.runtime.catchUpAndAnnounce(connection, resumed, (items) => {
+        for (const item of items) this.deliver(this.interpretArchive(item));
+      }),
+      Promise.race([uploads, new Promise((resolve) => setTimeout(resolve, UPLOAD_DISCOVERY_WAIT_MS).unref())]),
+    ]);
   }
 
   // ---- incoming ----

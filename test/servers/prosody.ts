@@ -1,7 +1,7 @@
 // A private Prosody for tests: its own throwaway CA, certificate, ports, data and logs in a temp dir.
 // Used by protocols/xmpp integration tests and by the Playwright e2e suite, so the API is stable:
 //
-//   const server = await startProsody({ httpUpload: true });
+//   const server = await startProsody({ httpUpload: true });  // optionally httpUploadSizeLimit: 8 << 20
 //   await server.register('alice', 'secret');          // alice@localhost
 //   // connect to server.host:server.c2sPort, trust server.caPem (or NODE_EXTRA_CA_CERTS=server.caPath)
 //   await server.stop();  await server.start();         // a clean restart on the same ports and data
@@ -23,7 +23,15 @@ const run = promisify(execFile);
 export interface ProsodyOptions {
   /** Adds an XEP-0363 component at `upload.localhost` (mod_http_file_share) on `httpPort`. */
   httpUpload?: boolean;
+  /**
+   * The upload service's max-file-size in bytes. Default 128 MiB: room for the 50 MB benchmark file
+   * and its encrypted form. Tests of the limit set a small one.
+   */
+  httpUploadSizeLimit?: number;
 }
+
+/** The default upload limit; see ProsodyOptions.httpUploadSizeLimit. */
+export const DEFAULT_UPLOAD_LIMIT = 128 * 1024 * 1024;
 
 export interface ProsodyServer {
   /** The XMPP domain: users are `<name>@localhost`. */
@@ -34,6 +42,8 @@ export interface ProsodyServer {
   readonly httpPort: number;
   /** The upload component's JID when started with httpUpload, else null. */
   readonly uploadDomain: string | null;
+  /** The upload service's max-file-size when started with httpUpload, else null. */
+  readonly uploadSizeLimit: number | null;
   /** The throwaway CA that signed the server certificate (PEM). */
   readonly caPem: string;
   /** The same CA as a file, for NODE_EXTRA_CA_CERTS in other processes. */
@@ -105,7 +115,7 @@ async function makeCertificates(dir: string): Promise<{ caPath: string; certPath
   return { caPath, certPath, keyPath };
 }
 
-function configText(p: { dir: string; c2sPort: number; httpPort: number; certPath: string; keyPath: string; httpUpload: boolean }): string {
+function configText(p: { dir: string; c2sPort: number; httpPort: number; certPath: string; keyPath: string; httpUpload: number | null }): string {
   const lua = (s: string): string => JSON.stringify(s);
   const ssl = `{ certificate = ${lua(p.certPath)}, key = ${lua(p.keyPath)} }`;
   const lines = [
@@ -139,11 +149,16 @@ function configText(p: { dir: string; c2sPort: number; httpPort: number; certPat
     `VirtualHost ${lua(DOMAIN)}`,
     `  ssl = ${ssl}`,
   ];
-  if (p.httpUpload) {
+  if (p.httpUpload !== null) {
     lines.push(
       `Component ${lua('upload.' + DOMAIN)} "http_file_share"`,
       `  http_external_url = ${lua(`http://${HOST}:${p.httpPort}/`)}`,
       `  http_host = ${lua(HOST)}`,
+      // Announced as max-file-size in disco. Bodies over http_max_content_size (10 MiB) are
+      // streamed to disk by mod_http_file_share (streaming_uploads), so no HTTP limit needs raising.
+      `  http_file_share_size_limit = ${p.httpUpload}`,
+      // The default daily quota is ten files at the limit per user; benchmarks upload far more.
+      `  http_file_share_daily_quota = ${p.httpUpload * 1000}`,
     );
   }
   return lines.join('\n') + '\n';
@@ -179,7 +194,11 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
   await mkdir(join(dir, 'data'));
   const [c2sPort, httpPort, certs] = await Promise.all([freePort(), freePort(), makeCertificates(dir)]);
   const configPath = join(dir, 'prosody.cfg.lua');
-  await writeFile(configPath, configText({ dir, c2sPort, httpPort, ...certs, httpUpload: options.httpUpload === true }));
+  const uploadSizeLimit = options.httpUpload ? options.httpUploadSizeLimit ?? DEFAULT_UPLOAD_LIMIT : null;
+  if (uploadSizeLimit !== null && !(Number.isSafeInteger(uploadSizeLimit) && uploadSizeLimit > 0)) {
+    throw new Error(`httpUploadSizeLimit must be a positive number of bytes, not ${uploadSizeLimit}`);
+  }
+  await writeFile(configPath, configText({ dir, c2sPort, httpPort, ...certs, httpUpload: uploadSizeLimit }));
   const caPem = await readFile(certs.caPath, 'utf8');
 
   let child: ChildProcess | null = null;
@@ -236,6 +255,7 @@ export async function startProsody(options: ProsodyOptions = {}): Promise<Prosod
     c2sPort,
     httpPort,
     uploadDomain: options.httpUpload ? `upload.${DOMAIN}` : null,
+    uploadSizeLimit,
     caPem,
     caPath: certs.caPath,
     dir,
