@@ -1,3 +1,8 @@
-/** The only IPC channels between the window and the main process. */
+/** The only IPC channels between the window and the main process, and the media scheme's name. */
 export const CALL_CHANNEL = 'switchboard:call';
 export const EVENT_CHANNEL = 'switchboard:event';
+/** "Save as…" of an attachment: main asks where with the system dialog, then copies. */
+export const SAVE_ATTACHMENT_CHANNEL = 'switchboard:saveAttachment';
+/** Electron's privileged scheme for media (electron/mediaScheme.ts): sbmedia://app/media/… */
+export const MEDIA_SCHEME = 'sbmedia';
+export const MEDIA_ORIGIN = `${MEDIA_SCHEME}://app`;

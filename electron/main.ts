@@ -1,12 +1,15 @@
 // The Electron shell: one window over the renderer, the core in this (main) process, and the
 // security policy of Electron's checklist. Everything else lives in the service and the renderer.
 
-import { app, BrowserWindow, ipcMain, Notification, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import type { CoreEvent } from './api/contract';
-import { CALL_CHANNEL, EVENT_CHANNEL } from './ipcChannels';
+import type { CoreEvent, Result } from './api/contract';
+import { CALL_CHANNEL, EVENT_CHANNEL, MEDIA_SCHEME, SAVE_ATTACHMENT_CHANNEL } from './ipcChannels';
+import { serveMediaScheme } from './mediaScheme';
+import { sanitizeFileName } from './service/fileName';
 import type { SecretBox } from './service/secretBox';
+import { ServiceError } from './service/serviceError';
 import { SwitchboardService } from './service/service';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -16,6 +19,36 @@ const rendererUrl = pathToFileURL(rendererIndex).href;
 const allowedPermissions = new Set(['notifications']);
 
 let window: BrowserWindow | null = null;
+
+// Before the app is ready (Electron's rule for privileged schemes). `standard` gives the URLs an
+// origin and normal parsing, `secure` makes them a secure context (no mixed-content blocking),
+// `supportFetchAPI` and `corsEnabled` let the preload's fetch stage files, and `stream` lets
+// audio and video stream and seek with Range. The page's CSP (renderer/index.html) allows sbmedia:.
+protocol.registerSchemesAsPrivileged([
+  { scheme: MEDIA_SCHEME, privileges: { standard: true, secure: true, supportFetchAPI: true, corsEnabled: true, stream: true } },
+]);
+
+const NOT_ALLOWED: Result<never> = { ok: false, error: { code: 'invalid-request', message: 'Not allowed from this page.' } };
+
+/** "Save as…": the system dialog, proposing the sanitised name in Downloads, then a copy. */
+async function saveAttachment(service: SwitchboardService, attachmentId: unknown): Promise<Result<{ saved: boolean }>> {
+  if (typeof attachmentId !== 'number' || !Number.isSafeInteger(attachmentId) || attachmentId <= 0) {
+    return { ok: false, error: { code: 'invalid-request', message: 'Invalid saveAttachment request.' } };
+  }
+  const file = service.media.fileOf(attachmentId);
+  if (!file) return { ok: false, error: { code: 'not-found', message: 'That file is not downloaded yet.' } };
+  const options = { defaultPath: join(app.getPath('downloads'), sanitizeFileName(file.name)) };
+  const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
+  if (choice.canceled || !choice.filePath) return { ok: true, value: { saved: false } };
+  try {
+    // The user chose this path (and the dialog asked before replacing a file): copied there as is.
+    await service.media.saveAttachmentAs(attachmentId, choice.filePath);
+    return { ok: true, value: { saved: true } };
+  } catch (err) {
+    if (err instanceof ServiceError) return { ok: false, error: { code: err.code, message: err.message } };
+    return { ok: false, error: { code: 'internal', message: `Could not save the file (${err instanceof Error ? err.message : String(err)}).` } };
+  }
+}
 
 /**
  * Seals account passwords and, for interop accounts, every value of the adapter's state (the
@@ -96,11 +129,15 @@ async function main(): Promise<void> {
   });
   ipcMain.handle(CALL_CHANNEL, (event, method: unknown, params: unknown) => {
     // Only our own page may talk to the core.
-    if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) {
-      return { ok: false, error: { code: 'invalid-request', message: 'Not allowed from this page.' } };
-    }
+    if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) return NOT_ALLOWED;
     return service.call(String(method), params);
   });
+  ipcMain.handle(SAVE_ATTACHMENT_CHANNEL, (event, attachmentId: unknown) => {
+    if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) return NOT_ALLOWED;
+    return saveAttachment(service, attachmentId);
+  });
+  // The same media routes as the browser mode's host, on sbmedia://app/media/….
+  protocol.handle(MEDIA_SCHEME, (request) => serveMediaScheme(service.media, request));
   service.onEvent((event) => {
     window?.webContents.send(EVENT_CHANNEL, event);
     if (event.type === 'notification') notify(event);

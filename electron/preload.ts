@@ -1,9 +1,19 @@
 // The preload exposes exactly the typed API of electron/api/contract.ts as window.switchboard —
-// two IPC channels, nothing else. It runs sandboxed; the protocol stack stays in the main process.
+// three IPC channels and the media scheme, nothing else. It runs sandboxed; the protocol stack
+// stays in the main process.
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { CoreEvent, Method, Params, Result, Results, SwitchboardApi } from './api/contract';
-import { CALL_CHANNEL, EVENT_CHANNEL } from './ipcChannels';
+import type { CoreEvent, Method, Params, Result, Results, StagedFile, SwitchboardApi } from './api/contract';
+import { CALL_CHANNEL, EVENT_CHANNEL, MEDIA_ORIGIN, SAVE_ATTACHMENT_CHANNEL } from './ipcChannels';
+
+const UNREACHABLE: Result<never> = {
+  ok: false,
+  error: { code: 'unavailable', message: 'Could not hand the file to Switchboard. Try again.' },
+};
+
+function isResult(value: unknown): value is Result<unknown> {
+  return typeof value === 'object' && value !== null && typeof (value as { ok?: unknown }).ok === 'boolean';
+}
 
 const api: SwitchboardApi = {
   platform: 'electron',
@@ -16,6 +26,24 @@ const api: SwitchboardApi = {
     return () => {
       ipcRenderer.removeListener(EVENT_CHANNEL, handler);
     };
+  },
+  async stageFile(file: Blob, name: string): Promise<Result<StagedFile>> {
+    try {
+      // Untyped bytes: no Content-Type makes the cross-origin POST a simple request (no preflight).
+      const body = new Blob([file]);
+      const res = await fetch(`${MEDIA_ORIGIN}/media/stage?name=${encodeURIComponent(name)}`, { method: 'POST', body });
+      const answer: unknown = await res.json();
+      // The core's answer (mediaRoutes.ts) is a Result<StagedFile>; only its `ok` is checked here.
+      return isResult(answer) ? (answer as Result<StagedFile>) : UNREACHABLE;
+    } catch {
+      return UNREACHABLE;
+    }
+  },
+  mediaUrl(attachmentId: number): string {
+    return `${MEDIA_ORIGIN}/media/${attachmentId}`;
+  },
+  saveAttachment(attachmentId: number): Promise<Result<{ saved: boolean }>> {
+    return ipcRenderer.invoke(SAVE_ATTACHMENT_CHANNEL, attachmentId) as Promise<Result<{ saved: boolean }>>;
   },
 };
 

@@ -4,6 +4,7 @@ import {
   FIRST_RETRY_MS,
   MAX_RETRY_MS,
   LOST_CONNECTION,
+  STAGE_FAILED,
   createBrowserBridge,
   nextRetryDelay,
   parseServerFrame,
@@ -199,5 +200,60 @@ describe('bridge helpers', () => {
     expect(parseServerFrame('{"event":{"type":"resync"}}')).toEqual({ kind: 'event', event: { type: 'resync' } });
     expect(parseServerFrame('{"id":3}').kind).toBe('invalid');
     expect(parseServerFrame(42).kind).toBe('invalid');
+  });
+});
+
+describe('browser bridge media', () => {
+  function mediaSetup(answer: (url: string, init: RequestInit) => Response | Promise<Response>) {
+    const requests: Array<{ url: string; init: RequestInit }> = [];
+    const downloads: string[] = [];
+    const warnings: string[] = [];
+    const bridge = createBrowserBridge({
+      url: 'ws://127.0.0.1:1234/api/ws',
+      createSocket: (url) => new FakeSocket(url),
+      timers: new FakeTimers(),
+      warn: (m) => warnings.push(m),
+      fetch: async (url, init) => {
+        requests.push({ url, init });
+        return answer(url, init);
+      },
+      download: (url) => downloads.push(url),
+    });
+    return { bridge, requests, downloads, warnings };
+  }
+  const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
+
+  it('stages a file with a same-origin POST of its bytes and hands back the core answer', async () => {
+    const staged = { stagedId: 'a'.repeat(64), size: 3 };
+    const { bridge, requests } = mediaSetup(() => json(200, { ok: true, value: staged }));
+    const file = new Blob([new Uint8Array([1, 2, 3])]);
+    expect(await bridge.stageFile(file, 'my photo?.png')).toEqual({ ok: true, value: staged });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]?.url).toBe('/media/stage?name=my%20photo%3F.png');
+    expect(requests[0]?.init).toMatchObject({ method: 'POST', body: file, credentials: 'same-origin' });
+  });
+
+  it('passes a refusal through and turns a broken answer or a network error into an error result', async () => {
+    const refusal = { ok: false, error: { code: 'too-large', message: 'Files over 2 GB cannot be sent.' } };
+    expect(await mediaSetup(() => json(413, refusal)).bridge.stageFile(new Blob(['x']), 'x')).toEqual(refusal);
+    const broken = mediaSetup(() => new Response('<html>', { status: 502 }));
+    expect(await broken.bridge.stageFile(new Blob(['x']), 'x')).toEqual(STAGE_FAILED);
+    const offline = mediaSetup(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(await offline.bridge.stageFile(new Blob(['x']), 'x')).toEqual(STAGE_FAILED);
+  });
+
+  it('loads media from the host origin', () => {
+    expect(mediaSetup(() => json(200, {})).bridge.mediaUrl(42)).toBe('/media/42');
+  });
+
+  it('saves through a download of ?download=1, after checking the file is there', async () => {
+    const { bridge, requests, downloads } = mediaSetup(() => new Response(null, { status: 200 }));
+    expect(await bridge.saveAttachment(7)).toEqual({ ok: true, value: { saved: true } });
+    expect(requests.map((r) => [r.url, r.init.method])).toEqual([['/media/7?download=1', 'HEAD']]);
+    expect(downloads).toEqual(['/media/7?download=1']);
+
+    const missing = mediaSetup(() => new Response(null, { status: 404 }));
+    expect(await missing.bridge.saveAttachment(8)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(missing.downloads).toEqual([]);
   });
 });

@@ -5,7 +5,12 @@
 // Wire protocol: client → {"id", "method", "params"}; server → {"id", "result"} answers and
 // {"event"} pushes. Calls never throw: a lost connection resolves every unanswered call with an
 // 'unavailable' error, and after a reconnect listeners get a synthetic {type:'resync'}.
+//
+// Files go over plain HTTP beside the socket, to the host's media routes (same origin, so the
+// session cookie rides along): POST /media/stage streams a file into the core's cache, GET
+// /media/<id> serves an attachment's bytes, and ?download=1 makes the browser save it.
 import type { CoreEvent, Method, Params, Result, Results, SwitchboardApi } from '../api';
+import type { StagedFile } from '../../../electron/api/contract';
 
 /** The part of the DOM WebSocket the bridge uses, so tests can inject a fake. */
 export interface SocketLike {
@@ -28,6 +33,10 @@ export interface BridgeOptions {
   timers?: Timers;
   /** Where malformed frames are reported; console.warn by default. */
   warn?: (message: string) => void;
+  /** HTTP to the host's media routes; the page's fetch by default. */
+  fetch?: (url: string, init: RequestInit) => Promise<Response>;
+  /** Makes the browser download a URL (a temporary <a download> clicked); set by createDomBridge. */
+  download?: (url: string) => void;
 }
 
 export const FIRST_RETRY_MS = 500;
@@ -37,6 +46,16 @@ export const LOST_CONNECTION: Result<never> = {
   ok: false,
   error: { code: 'unavailable', message: 'Lost the connection to Switchboard. Reconnecting…' },
 };
+
+export const STAGE_FAILED: Result<never> = {
+  ok: false,
+  error: { code: 'unavailable', message: 'Could not hand the file to Switchboard. Check that it is still running, then try again.' },
+};
+
+/** Where the host serves an attachment's bytes (relative: the page's own origin). */
+export function mediaPath(attachmentId: number): string {
+  return `/media/${attachmentId}`;
+}
 
 /** What a server frame means to the bridge; anything else is ignored. */
 export type ServerFrame =
@@ -159,6 +178,40 @@ export function createBrowserBridge(options: BridgeOptions): BrowserBridge {
 
   connect();
 
+  const fetchMedia = options.fetch ?? ((url: string, init: RequestInit) => fetch(url, init));
+
+  async function stageFile(file: Blob, name: string): Promise<Result<StagedFile>> {
+    try {
+      const res = await fetchMedia(`/media/stage?name=${encodeURIComponent(name)}`, {
+        method: 'POST',
+        body: file,
+        credentials: 'same-origin',
+        headers: { 'Content-Type': 'application/octet-stream' },
+      });
+      const answer: unknown = await res.json();
+      if (isRecord(answer) && typeof answer.ok === 'boolean') return answer as Result<StagedFile>;
+      warn(`stageFile: unexpected answer (HTTP ${res.status})`);
+      return STAGE_FAILED;
+    } catch {
+      return STAGE_FAILED;
+    }
+  }
+
+  async function saveAttachment(attachmentId: number): Promise<Result<{ saved: boolean }>> {
+    const url = `${mediaPath(attachmentId)}?download=1`;
+    try {
+      // Asked first, so a file that is not here is an error the UI can show, not a broken download.
+      const res = await fetchMedia(url, { method: 'HEAD', credentials: 'same-origin' });
+      if (res.status === 404) return { ok: false, error: { code: 'not-found', message: 'That file is not downloaded yet.' } };
+      if (!res.ok) return { ok: false, error: { code: 'unavailable', message: `Switchboard could not give the file (HTTP ${res.status}).` } };
+    } catch {
+      return LOST_CONNECTION;
+    }
+    if (!options.download) return { ok: false, error: { code: 'unavailable', message: 'Saving files is not available here.' } };
+    options.download(url);
+    return { ok: true, value: { saved: true } };
+  }
+
   return {
     platform: 'browser',
     call<M extends Method>(method: M, params: Params<M>): Promise<Result<Results[M]>> {
@@ -178,6 +231,9 @@ export function createBrowserBridge(options: BridgeOptions): BrowserBridge {
         listeners.delete(listener);
       };
     },
+    stageFile,
+    mediaUrl: mediaPath,
+    saveAttachment,
     dispose() {
       disposed = true;
       if (retryTimer !== null) timers.clear(retryTimer);
@@ -193,9 +249,22 @@ export function socketUrl(location: Pick<Location, 'protocol' | 'host'>): string
   return `${scheme}//${location.host}/api/ws`;
 }
 
+/** Lets the browser save a URL: its Content-Disposition names the file (sanitised by the host). */
+export function downloadWithLink(url: string, doc: Document = document): void {
+  const a = doc.createElement('a');
+  a.href = url;
+  a.download = '';
+  a.rel = 'noopener';
+  a.style.display = 'none';
+  doc.body.append(a);
+  a.click();
+  a.remove();
+}
+
 export function createDomBridge(): BrowserBridge {
   return createBrowserBridge({
     url: socketUrl(window.location),
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
+    download: (url) => downloadWithLink(url),
   });
 }
