@@ -6,7 +6,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startProsody, type ProsodyServer } from '../../../test/servers/prosody';
+import { startProsody, type ProsodyOptions, type ProsodyServer } from '../../../test/servers/prosody';
 import type { CoreEvent, Method, Params, Results } from '../../api/contract';
 import { SwitchboardService } from '../service';
 
@@ -81,12 +81,21 @@ export interface LiveProsody {
  * Starts a real Prosody before the file's tests and registers each user with the password
  * `<user>-pw`; afterwards stops it and removes the profiles.
  */
-export function useLiveProsody({ profilePrefix, users }: { profilePrefix: string; users: readonly string[] }): LiveProsody {
+export function useLiveProsody({
+  profilePrefix,
+  users,
+  prosody,
+}: {
+  profilePrefix: string;
+  users: readonly string[];
+  /** E.g. `{ httpUpload: true }` for an upload service (XEP-0363). */
+  prosody?: ProsodyOptions;
+}): LiveProsody {
   let server: ProsodyServer | undefined;
   const dirs = profileDirs(profilePrefix);
 
   beforeAll(async () => {
-    server = await startProsody();
+    server = await startProsody(prosody);
     for (const user of users) await server.register(user, `${user}-pw`);
   });
 
