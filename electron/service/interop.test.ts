@@ -47,7 +47,7 @@ describe('interoperability setting', () => {
   it('is off by default, persists across restarts, and keeps interop accounts disconnected while off', async () => {
     const { service, events, dir } = serviceWithInteropAccount();
     await service.start();
-    expect(await call(service, 'getSettings', {})).toEqual({ interopEnabled: false });
+    expect(await call(service, 'getSettings', {})).toEqual({ interopEnabled: false, autoDownloadMaxBytes: 16 * 1024 * 1024 });
     const snapshot = await call(service, 'getSnapshot', {});
     expect(snapshot.accounts[0]).toMatchObject({
       network: 'interop',
@@ -57,13 +57,13 @@ describe('interoperability setting', () => {
     });
     expect(await service.call('reconnectAccount', { accountId: ACCOUNT })).toMatchObject({ ok: false, error: { code: 'unavailable' } });
 
-    expect(await call(service, 'setInteropEnabled', { enabled: true })).toEqual({ interopEnabled: true });
-    expect(events).toContainEqual({ type: 'settings', settings: { interopEnabled: true } });
+    expect(await call(service, 'setInteropEnabled', { enabled: true })).toEqual({ interopEnabled: true, autoDownloadMaxBytes: 16 * 1024 * 1024 });
+    expect(events).toContainEqual({ type: 'settings', settings: { interopEnabled: true, autoDownloadMaxBytes: 16 * 1024 * 1024 } });
     await service.stop();
 
     const again = new SwitchboardService({ dataDir: dir });
-    expect(await call(again, 'getSettings', {})).toEqual({ interopEnabled: true });
-    expect(await call(again, 'setInteropEnabled', { enabled: false })).toEqual({ interopEnabled: false });
+    expect(await call(again, 'getSettings', {})).toEqual({ interopEnabled: true, autoDownloadMaxBytes: 16 * 1024 * 1024 });
+    expect(await call(again, 'setInteropEnabled', { enabled: false })).toEqual({ interopEnabled: false, autoDownloadMaxBytes: 16 * 1024 * 1024 });
     await again.stop();
   });
 
