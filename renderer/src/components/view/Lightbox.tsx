@@ -49,6 +49,10 @@ export function Lightbox({ startId, onClose }: Props) {
   }
 
   function onKeyDown(e: KeyboardEvent) {
+    // The dialog is portalled, but React still bubbles its keys to the chat behind, whose Escape
+    // would close the chat. Nothing behind a modal hears its keys. (Not preventDefault: Escape
+    // must still reach the dialog's own cancel.)
+    e.stopPropagation();
     const actions: Record<string, () => void> = {
       ArrowLeft: () => go(-1),
       ArrowRight: () => go(1),
