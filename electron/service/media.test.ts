@@ -155,6 +155,43 @@ describe('media through the core', () => {
     await alice.stop();
   });
 
+  it('cancels an upload (the message fails as Cancelled) and retries it into one delivered message', async () => {
+    await live.prosody.register('erin', 'erin-pw');
+    await live.prosody.register('frank', 'frank-pw');
+    const erin = newService(profileDir());
+    const frank = newService(profileDir());
+    const erinAccount = await addXmppAccount(erin, 'erin');
+    await addXmppAccount(frank, 'frank');
+    await limitsKnown(erin);
+    const chat = await call(erin, 'startChat', { accountId: erinAccount, address: 'frank@localhost' });
+    const arrivals: string[] = [];
+    frank.onEvent((e) => {
+      if (e.type === 'message' && e.message.attachments.length > 0) arrivals.push(e.message.attachments[0]!.name);
+    });
+    const stagedId = await stage(erin, randomBytes(200_000));
+    // The user presses Cancel as the upload begins.
+    let cancelled: Promise<unknown> | undefined;
+    const cancelOnUpload = erin.onEvent((e) => {
+      if (e.type === 'transfer' && e.transfer.state === 'uploading' && !cancelled) cancelled = erin.call('cancelTransfer', { attachmentId: e.attachmentId });
+    });
+    const failed = waitForAttachment(erin, (a, m) => m.status === 'failed' && a.transfer.state === 'cancelled', 'the cancelled message');
+    const [queued] = await call(erin, 'sendAttachments', { chatId: chat.id, items: [{ stagedId, kind: 'file', name: 'draft.bin', mime: 'application/octet-stream' }] });
+    const gone = (await failed).message;
+    cancelOnUpload();
+    expect(gone).toMatchObject({ id: queued?.id, status: 'failed', error: 'Cancelled' });
+
+    const sent = waitForAttachment(erin, (a, m) => m.id === queued?.id && m.status === 'sent' && a.transfer.state === 'done', 'the retried message');
+    const arrived = waitForAttachment(frank, (a) => a.name === 'draft.bin', 'frank to receive it');
+    const retried = await call(erin, 'retryTransfer', { attachmentId: gone.attachments[0]!.id });
+    expect(retried.transfer.state).toBe('pending');
+    await sent;
+    await arrived;
+    await new Promise((r) => setTimeout(r, 1_000));
+    expect(arrivals).toEqual(['draft.bin']);
+    await erin.stop();
+    await frank.stop();
+  });
+
   it('uploads and delivers once a message whose upload a restart cut off', async () => {
     const carolDir = profileDir();
     let carol = newService(carolDir);

@@ -26,6 +26,9 @@ export interface DownloadDeps {
 export class Downloads {
   private readonly waiting: number[] = [];
   private readonly active = new Map<number, Promise<void>>();
+  /** Moving downloads the user cancelled, still letting go; and those asked for again meanwhile. */
+  private readonly cancelling = new Set<number>();
+  private readonly askedAgain = new Set<number>();
   private stopped = false;
 
   constructor(private readonly deps: DownloadDeps) {}
@@ -38,6 +41,8 @@ export class Downloads {
     const { store } = this.deps;
     const a = store.getAttachment(attachmentId);
     if (!a || a.remoteRef === null || a.contentHash !== null) return a;
+    // A Retry right after Cancel: queued again once the cancelled attempt has let go.
+    if (this.cancelling.has(a.id)) this.askedAgain.add(a.id);
     if (this.active.has(a.id) || this.waiting.includes(a.id)) return a;
     const row = store.updateTransfer(a.id, { state: 'downloading', transferred: 0, error: null });
     this.waiting.push(a.id);
@@ -55,7 +60,10 @@ export class Downloads {
       this.deps.onChanged(a.messageId);
       return true;
     }
-    return this.active.has(attachmentId) && this.deps.transfers.cancel(attachmentId);
+    if (!this.active.has(attachmentId) || !this.deps.transfers.cancel(attachmentId)) return false;
+    this.cancelling.add(attachmentId);
+    this.askedAgain.delete(attachmentId);
+    return true;
   }
 
   /**
@@ -75,6 +83,8 @@ export class Downloads {
       if (id === undefined) break;
       const run = this.run(id).finally(() => {
         this.active.delete(id);
+        this.cancelling.delete(id);
+        if (this.askedAgain.delete(id)) this.request(id);
         this.pump();
       });
       this.active.set(id, run);

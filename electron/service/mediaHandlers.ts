@@ -102,8 +102,10 @@ export function mediaHandlers(deps: MediaHandlerDeps): MediaHandlers {
       const { message } = attachmentAndMessage(attachmentId);
       const a = store.getAttachment(attachmentId);
       if (message.fromMe && message.status === 'queued') {
-        // An upload (or the send after it): the outbox sees the message failed and leaves it.
-        media.transfers.cancel(attachmentId);
+        // A moving upload is only aborted here: the upload step marks it (and the message) when it
+        // has let go, so a quick Retry cannot be undone by the end of the cancelled attempt.
+        if (media.transfers.cancel(attachmentId)) return media.viewOf(attachmentId);
+        // Waiting, or already uploaded and being sent: the outbox sees the message failed and leaves it.
         if (a && a.transferState !== 'done') store.updateTransfer(attachmentId, { state: 'cancelled', error: null });
         store.markFailed(message.id, CANCELLED);
         media.changed(message.id);

@@ -35,7 +35,11 @@ export class Outbox {
       return;
     }
     this.flushing.add(accountId);
-    void this.flush(accountId).finally(() => this.flushing.delete(accountId));
+    void this.flush(accountId).finally(() => {
+      this.flushing.delete(accountId);
+      // A kick between the flush's last look at `again` and here would otherwise be lost (a Retry).
+      if (this.again.delete(accountId)) this.kick(accountId);
+    });
   }
 
   /** Resolves when no flush is running (for orderly shutdown and tests). */

@@ -38,7 +38,7 @@ export class LiveTransfers {
   ) {}
 
   begin(target: TransferTarget, state: 'uploading' | 'downloading'): TransferHandle {
-    const entry: Live = { controller: new AbortController(), reason: null, lastEmit: 0 };
+    const entry: Live = { controller: new AbortController(), reason: null, lastEmit: Number.NEGATIVE_INFINITY };
     this.live.set(target.attachmentId, entry);
     return {
       signal: entry.controller.signal,
