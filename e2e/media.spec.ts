@@ -61,7 +61,7 @@ async function exchangeMedia(alice: Page, bob: Page): Promise<void> {
   // A video recorded in the page and a PDF, chosen together through "Attach".
   const video = await recordWebm(alice);
   await attachFiles(alice, [video, { name: 'report.pdf', mimeType: 'application/pdf', buffer: pdf }]);
-  await sendPrepared(alice);
+  await sendPrepared(alice, 2);
   await expect(aliceLog.locator('.media-video')).toHaveCount(1);
   await expect(aliceLog.locator('.file-card')).toHaveCount(1);
 

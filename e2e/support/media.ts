@@ -128,11 +128,28 @@ export async function recordVoice(page: Page, ms = 2000): Promise<void> {
   await stop.click();
 }
 
-/** Sends what the preview holds (with the composer's text as the caption) and waits for it to clear. */
-export async function sendPrepared(page: Page): Promise<void> {
+/** The files waiting in the composer before Send. */
+export function tray(page: Page): Locator {
+  return page.getByRole('region', { name: 'Attachments' });
+}
+
+/**
+ * Sends what the tray holds (with the composer's text as the caption) once its `count` files are
+ * prepared, and waits for the tray to empty.
+ */
+export async function sendPrepared(page: Page, count = 1): Promise<void> {
+  try {
+    await expect(tray(page).getByRole('listitem')).toHaveCount(count);
+  } catch (err) {
+    // A refused file is explained in the app's alert: say what it said.
+    const alerts = await page.getByRole('alert').allInnerTexts();
+    throw new Error(`The tray did not take ${count} file(s). Alerts: ${JSON.stringify(alerts)}\n${String(err)}`);
+  }
+  await expect(tray(page).locator('[aria-busy="true"]')).toHaveCount(0, { timeout: 30_000 });
   const send = page.getByRole('button', { name: 'Send', exact: true });
   await expect(send).toBeEnabled();
   await send.click();
+  await expect(tray(page)).toHaveCount(0, { timeout: 30_000 });
   await expect(composer(page)).toHaveValue('');
 }
 
