@@ -117,7 +117,8 @@ export class Media {
     }), 1_000).unref();
   }
 
-  private async removeUnusedStaged(): Promise<void> {
+  /** Removes staged files that no message uses and that were staged more than a day ago. */
+  async removeUnusedStaged(): Promise<void> {
     const cutoff = Date.now() - UNUSED_STAGED_TTL_MS;
     for (const { hash, mtimeMs } of this.cache.list()) {
       if (mtimeMs < cutoff && !this.deps.store.isContentUsed(hash)) await this.cache.remove(hash);

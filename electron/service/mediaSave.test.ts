@@ -2,7 +2,7 @@
 // anything that is already there — whatever name the sender chose.
 
 import { randomBytes } from 'node:crypto';
-import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, lstatSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -97,5 +97,21 @@ describe('saveAttachmentTo', () => {
     await expect(service.saveAttachmentTo(id, join(root, 'missing'))).rejects.toThrow(/not a folder/);
     const notHere = await fileNamed('b.txt', randomBytes(10), null);
     await expect(service.saveAttachmentTo(notHere.id, root)).rejects.toThrow(/not downloaded yet/);
+  });
+});
+
+describe('the media cache clean-up', () => {
+  it('drops staged files no message uses after a day, and keeps the rest', async () => {
+    const used = await fileNamed('kept.bin');
+    const unusedNew = await service.media.stage(Readable.from([randomBytes(100)]));
+    const unusedOld = await service.media.stage(Readable.from([randomBytes(100)]));
+    const usedHash = service.store.getAttachment(used.id)!.contentHash!;
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 3600 * 1000);
+    utimesSync(service.media.cache.pathOf(unusedOld.stagedId), twoDaysAgo, twoDaysAgo);
+    utimesSync(service.media.cache.pathOf(usedHash), twoDaysAgo, twoDaysAgo);
+    await service.media.removeUnusedStaged();
+    expect(service.media.cache.sizeOf(unusedOld.stagedId)).toBeUndefined();
+    expect(service.media.cache.sizeOf(unusedNew.stagedId)).toBe(100);
+    expect(service.media.cache.sizeOf(usedHash)).toBe(used.bytes.length);
   });
 });
