@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { toFtsQuery } from './search';
 import { tokenize } from './search-terms';
-import { ACCOUNT, incoming, useStoreWithChat } from './test-helpers';
+import { ACCOUNT, chatInfo, incoming, useStoreWithChat } from './test-helpers';
 
 const fixture = useStoreWithChat('bob@x');
 
@@ -120,5 +120,21 @@ describe('search after every way a message is added', () => {
     expect(store.search('dolphin', 10)).toHaveLength(1);
     store.applyDelete(ACCOUNT.id, 'nw1', 3);
     expect(store.search('dolphin', 10)).toEqual([]);
+  });
+});
+
+describe('search and blocked contacts', () => {
+  it('leaves a blocked chat out and still fills the page from the others', () => {
+    const { store, chat } = fixture;
+    const spam = store.upsertChat(ACCOUNT.id, chatInfo('spam@x', 'Spam'), 6_000);
+    const mine = Array.from({ length: 5 }, (_, i) =>
+      store.insertIncoming(ACCOUNT.id, chat.id, incoming('bob@x', { body: `offer ${i}`, sentAt: i }))!.id,
+    );
+    // Newer than everything from Bob, and more of them than the page: a single round would come back empty.
+    for (let i = 0; i < 12; i++) store.insertIncoming(ACCOUNT.id, spam.id, incoming('spam@x', { body: `offer spam ${i}`, sentAt: 100 + i }));
+    expect(store.search('offer', 5)).toHaveLength(5);
+    store.setRequestState(spam.id, 'blocked');
+    expect(store.search('offer', 4).map((h) => h.message.id)).toEqual(mine.slice(-4).reverse());
+    expect(store.search('offer', 10).map((h) => h.chatId)).toEqual(Array(5).fill(chat.id));
   });
 });

@@ -44,12 +44,13 @@ interface RawHit extends RawMessage {
 export function searchQueries(db: Database, terms: SearchTerms) {
   // ORDER BY rowid DESC walks the doclists backwards and stops after `limit` hits; ORDER BY rank
   // or a sort on a joined column would read every hit first (seconds for a common word).
-  const hits = db.prepare<[string, number], { id: number }>(
-    'SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ? ORDER BY rowid DESC LIMIT ?',
+  const hits = db.prepare<[string, number, number], { id: number }>(
+    'SELECT rowid AS id FROM messages_fts WHERE messages_fts MATCH ? AND rowid < ? ORDER BY rowid DESC LIMIT ?',
   );
+  // A blocked contact's messages stay out of search as they stay out of the chat list.
   const load = db.prepare<[number], RawHit>(
     `SELECT ${MESSAGE_COLUMNS.split(', ').map((c) => `m.${c}`).join(', ')}, c.title AS chat_title
-     FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ? AND m.deleted = 0`,
+     FROM messages m JOIN chats c ON c.id = m.chat_id WHERE m.id = ? AND m.deleted = 0 AND c.request_state != 'blocked'`,
   );
 
   return {
@@ -58,9 +59,17 @@ export function searchQueries(db: Database, terms: SearchTerms) {
       const n = Math.max(0, Math.floor(limit));
       if (expr === null || n === 0) return [];
       const result: SearchHit[] = [];
-      for (const { id } of hits.all(expr, n)) {
-        const r = load.get(id);
-        if (r) result.push({ message: toMessage(r), chatId: r.chat_id, chatTitle: r.chat_title });
+      // Usually one round; more only when hits were left out (blocked chats), walking on below
+      // the last hit seen so each round reads the next hits, never the same ones again.
+      let below = Number.MAX_SAFE_INTEGER;
+      while (result.length < n) {
+        const page = hits.all(expr, below, n);
+        for (const { id } of page) {
+          const r = load.get(id);
+          if (r && result.length < n) result.push({ message: toMessage(r), chatId: r.chat_id, chatTitle: r.chat_title });
+        }
+        if (page.length < n) break;
+        below = page[page.length - 1]!.id;
       }
       return result;
     },
