@@ -3,7 +3,7 @@
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 
-const benches = { store: 'store.bench.ts', interop: 'interop.bench.ts' } as const;
+const benches = { store: 'store.bench.ts', interop: 'interop.bench.ts', media: 'media.bench.ts' } as const;
 const results: Record<string, unknown> = {};
 for (const [name, file] of Object.entries(benches)) {
   process.stderr.write(`== ${name}\n`);

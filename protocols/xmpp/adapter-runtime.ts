@@ -1,7 +1,8 @@
 // What every adapter that rides an XMPP connection has in common, below its own decisions: the
 // account's address and server, listeners and the current state, logging with account and server
 // fields, XEP-0198 state and the ConnectionKeeper, a fresh XmppConnection per attempt, idempotent
-// sends, and the archive catch-up with initial presence that makes a session online. Used by
+// sends, the archive catch-up with initial presence that makes a session online, and the XEP-0363
+// upload service (found once per connection, slots asked of it: upload-service.ts). Used by
 // xmpp-adapter.ts and ../interop/interop-adapter.ts; each keeps what it does with stanzas and what
 // a new session needs before it counts as online.
 import { randomUUID } from 'node:crypto';
