@@ -52,6 +52,7 @@ function deps(service: UploadService | null): TransferDeps {
   return {
     network: 'Interop',
     account: 'alice@localhost on localhost:5222',
+    limits: () => null,
     uploadService: async () => {
       calls.push('disco');
       return service;

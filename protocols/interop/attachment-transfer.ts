@@ -41,6 +41,8 @@ export interface TransferDeps {
   network: string;
   /** Who and where, for messages: "alice@example.org on example.org:5222". */
   account: string;
+  /** The limits already known from this session, so a refusal needs no request at all. */
+  limits(): Partial<Record<AttachmentKind, number>> | null;
   uploadService(): Promise<UploadService | null>;
   requestUploadSlot(file: { name: string; size: number; mime: string }): Promise<UploadSlot>;
   httpPut(url: string, body: Readable, size: number, headers: Record<string, string>, options?: HttpOptions): Promise<void>;
@@ -73,6 +75,8 @@ export class AttachmentTransfer {
     // The file's own size, not the caller's word for it: the blob length announced to the server
     // is computed from it, and the encryption checks the file still has it while reading.
     const size = info.size;
+    const known = this.deps.limits()?.[meta.kind];
+    if (known !== undefined && size > known) throw new AttachmentError('too-large', tooLargeMessage(this.deps.network, known, size));
     const service = await this.deps.uploadService();
     if (!service) {
       throw new AttachmentError('no-upload-service', `${this.deps.account} has no file upload service, so files cannot be sent on ${this.deps.network}.`);

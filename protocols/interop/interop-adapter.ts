@@ -6,13 +6,15 @@
 import { randomUUID } from 'node:crypto';
 import xml, { type Element } from '@xmpp/xml';
 import type {
-  AccountSettings, AdapterContext, AdapterEvent, AdapterInfo, AdapterListener, ChatInfo, ConnectionState, HistoryPage,
-  OutgoingMessage, ProtocolAdapter, SafetyNumber, SendResult,
+  AccountSettings, AdapterContext, AdapterEvent, AdapterInfo, AdapterListener, AttachmentMeta, ChatInfo, ConnectionState, HistoryPage,
+  OutgoingMessage, ProtocolAdapter, RemoteAttachment, SafetyNumber, SendResult, TransferOptions,
 } from '../adapter.js';
 import { normalizeAddress, stanzaIdOf } from '../xmpp/address.js';
 import { AdapterRuntime, type LogLevel, type XmppTransportOptions } from '../xmpp/adapter-runtime.js';
 import type { XmppConnection } from '../xmpp/connection.js';
+import { httpGet, httpPut } from '../xmpp/http-transfer.js';
 import * as out from '../xmpp/outgoing.js';
+import { AttachmentTransfer, attachmentLimitsFor } from './attachment-transfer.js';
 import { InteropChats, interopChat } from './chats.js';
 import { DeviceDirectory } from './device-directory.js';
 import { pointerFor, type AttachmentPointer } from './attachment-pointer.js';
@@ -47,6 +49,7 @@ export const INTEROP_INFO: AdapterInfo = {
     // The envelope carries them; the adapter interface has no event for them yet.
     reactions: false,
     replies: false,
+    // Known per account once its server's upload service is (see InteropAdapter.learnLimits).
     attachmentLimits: null,
     // The archive holds ciphertexts whose keys the ratchet has already used: history is what the
     // service stored when messages were decrypted (the catch-up still decrypts what was missed).
@@ -66,7 +69,8 @@ function discoInfo(): Element {
 }
 
 export class InteropAdapter implements ProtocolAdapter {
-  readonly info = INTEROP_INFO;
+  /** This account's own copy: its attachment limits depend on its server. */
+  readonly info: AdapterInfo = { ...INTEROP_INFO, capabilities: { ...INTEROP_INFO.capabilities } };
 
   private readonly runtime: AdapterRuntime;
   private readonly own: string;
@@ -78,6 +82,7 @@ export class InteropAdapter implements ProtocolAdapter {
   private readonly queue = new SerialQueue();
   private readonly sender: Sender;
   private readonly receiver: Receiver;
+  private readonly transfer: AttachmentTransfer;
 
   constructor(settings: AccountSettings, private readonly ctx: AdapterContext, options: InteropAdapterOptions = {}) {
     this.runtime = new AdapterRuntime(settings, ctx, options, {
@@ -106,6 +111,18 @@ export class InteropAdapter implements ProtocolAdapter {
       sendRaw: (stanza) => this.runtime.online?.send(stanza) ?? Promise.resolve(),
       receiptBatchMs: options.receiptBatchMs ?? 250,
       log,
+    });
+    this.transfer = new AttachmentTransfer({
+      network: INTEROP_INFO.name,
+      account: `${this.own} on ${this.runtime.server}`,
+      limits: () => this.info.capabilities.attachmentLimits,
+      uploadService: () => this.runtime.uploadService(),
+      requestUploadSlot: (file) => this.runtime.requestUploadSlot(file),
+      httpPut,
+      httpGet,
+      // The blobs are on the account's server (or a contact's on the same gatekeeper): its CA and
+      // the account's proxy apply to them as to the XMPP stream.
+      http: this.runtime.httpOptions,
     });
   }
 
@@ -171,6 +188,21 @@ export class InteropAdapter implements ProtocolAdapter {
     });
   }
 
+  /** Encrypts the file while uploading it (PROTOCOL.md §6); refuses one over the limit before any request. */
+  upload(path: string, meta: AttachmentMeta, options?: TransferOptions): Promise<RemoteAttachment> {
+    return this.transfer.upload(path, meta, options);
+  }
+
+  /** Downloads, verifies and decrypts into `destPath`; needs no connection (the ref has URL, key and digest). */
+  async download(attachment: RemoteAttachment, destPath: string, options?: TransferOptions): Promise<void> {
+    try {
+      await this.transfer.download(attachment, destPath, options);
+    } catch (err) {
+      if (err instanceof Error && err.cause !== undefined) this.runtime.log('warn', 'an attachment download failed', { error: err.message, why: String(err.cause) });
+      throw err;
+    }
+  }
+
   async fetchHistory(_chat: string, _before: string | null, _limit: number): Promise<HistoryPage> {
     // See capabilities.history: the server holds only ciphertexts already decrypted once.
     return { messages: [], before: null };
@@ -213,10 +245,25 @@ export class InteropAdapter implements ProtocolAdapter {
       await connection.iqCaller.request(out.enableCarbons()).catch(this.runtime.failed(connection)('enabling carbons'));
       const devices = await this.publisher.publishAll(connection.iqCaller, this.ctx.now());
       this.directory.set(this.own, devices);
+      await this.learnLimits(connection);
     }
     await this.runtime.catchUpAndAnnounce(connection, resumed, (items) => {
       for (const item of items) this.receiver.archived(item.forwarded);
     }, () => this.queue.run(async () => {}));
+  }
+
+  /**
+   * The attachment limits from the server's upload service, before the session counts as online so
+   * the service reads them with the state change. A failed discovery leaves them as they were: files
+   * are then refused until a later session learns them.
+   */
+  private async learnLimits(connection: XmppConnection): Promise<void> {
+    try {
+      const service = await this.runtime.discoverUploads(connection);
+      this.info.capabilities.attachmentLimits = service ? attachmentLimitsFor(service.maxFileSize) : null;
+    } catch (err) {
+      this.runtime.failed(connection)('finding the upload service')(err);
+    }
   }
 
   private onStanza(connection: XmppConnection, stanza: Element): void {
