@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ProtocolAdapter } from '../../protocols/adapter';
 import type { CoreEvent, Params, Results } from '../api/contract';
-import type { ChatRow, MessageRow, Store } from '../store/types';
+import type { AttachmentRow, ChatRow, MessageRow, Store } from '../store/types';
 import type { Media } from './media';
 import { CANCELLED } from './mediaUploads';
 import { cannotSendFilesMessage, cannotSendKindMessage, limitMessage } from './mediaWords';
@@ -29,12 +29,12 @@ export interface MediaHandlerDeps {
 }
 
 export function mediaHandlers(deps: MediaHandlerDeps): MediaHandlers {
-  function attachmentAndMessage(attachmentId: number): { message: MessageRow } {
+  function attachmentAndMessage(attachmentId: number): { attachment: AttachmentRow; message: MessageRow } {
     const store = deps.storeOf();
-    const a = store.getAttachment(attachmentId);
-    const message = a && store.getMessage(a.messageId);
-    if (!a || !message) throw new ServiceError('not-found', 'That file no longer exists.');
-    return { message };
+    const attachment = store.getAttachment(attachmentId);
+    const message = attachment && store.getMessage(attachment.messageId);
+    if (!attachment || !message) throw new ServiceError('not-found', 'That file no longer exists.');
+    return { attachment, message };
   }
 
   return {
@@ -99,14 +99,13 @@ export function mediaHandlers(deps: MediaHandlerDeps): MediaHandlers {
     cancelTransfer: ({ attachmentId }) => {
       const store = deps.storeOf();
       const media = deps.mediaOf();
-      const { message } = attachmentAndMessage(attachmentId);
-      const a = store.getAttachment(attachmentId);
+      const { attachment, message } = attachmentAndMessage(attachmentId);
       if (message.fromMe && message.status === 'queued') {
         // A moving upload is only aborted here: the upload step marks it (and the message) when it
         // has let go, so a quick Retry cannot be undone by the end of the cancelled attempt.
         if (media.transfers.cancel(attachmentId)) return media.viewOf(attachmentId);
         // Waiting, or already uploaded and being sent: the outbox sees the message failed and leaves it.
-        if (a && a.transferState !== 'done') store.updateTransfer(attachmentId, { state: 'cancelled', error: null });
+        if (attachment.transferState !== 'done') store.updateTransfer(attachmentId, { state: 'cancelled', error: null });
         store.markFailed(message.id, CANCELLED);
         media.changed(message.id);
       } else {
@@ -137,9 +136,8 @@ export function mediaHandlers(deps: MediaHandlerDeps): MediaHandlers {
     markPlayed: ({ attachmentId }) => {
       const store = deps.storeOf();
       const media = deps.mediaOf();
-      const { message } = attachmentAndMessage(attachmentId);
-      const row = store.getAttachment(attachmentId);
-      if (row && !row.played) {
+      const { attachment, message } = attachmentAndMessage(attachmentId);
+      if (!attachment.played) {
         store.setPlayed(attachmentId);
         deps.emit({ type: 'messageUpdated', message: deps.views.one(message) });
       }
