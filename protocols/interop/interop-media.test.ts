@@ -57,20 +57,21 @@ function content(label: string, size: number): Buffer {
 
 /**
  * Whether `blob` contains any run of `run` bytes of `plain`. Every such run holds a whole plaintext
- * window of run/2 bytes starting at a multiple of run/2; windows are looked up by their first six
- * bytes (a number, so the scan over a blob of megabytes stays fast), then compared and extended.
+ * window of run/2 bytes starting at a multiple of run/2; windows are looked up by 30 bits of their
+ * first four bytes (a small integer, so the scan over megabytes of blob stays fast), then compared
+ * and extended.
  */
 function sharesRun(plain: Buffer, blob: Buffer, run = 64): boolean {
   const half = run / 2;
   const windows = new Map<number, number[]>();
   for (let at = 0; at + half <= plain.length; at += half) {
-    const key = plain.readUIntLE(at, 6);
+    const key = plain.readUInt32LE(at) & 0x3fffffff;
     const list = windows.get(key);
     if (list) list.push(at);
     else windows.set(key, [at]);
   }
   for (let i = 0; i + half <= blob.length; i++) {
-    const found = windows.get(blob.readUIntLE(i, 6));
+    const found = windows.get(blob.readUInt32LE(i) & 0x3fffffff);
     if (!found) continue;
     for (const at of found) {
       let left = 0;
@@ -228,6 +229,26 @@ describe('interop attachments against Prosody', () => {
       await bob.adapter.download({ ...att, ref: remote.ref }, join(dir, 'untampered'));
       expect((await readFile(join(dir, 'untampered'))).equals(plaintext)).toBe(true);
     });
+  });
+
+  it('stops an upload and a download when cancelled, leaving no file', async () => {
+    const plaintext = content('cancel', 4 * 1024 * 1024);
+    const path = join(dir, 'cancel-src');
+    await writeFile(path, plaintext);
+    const up = new AbortController();
+    const upErr = await alice.adapter.upload(path, { kind: 'file', mime: 'application/zip', size: plaintext.length, name: 'a.zip' }, {
+      signal: up.signal, onProgress: (n) => { if (n > 0) up.abort(); },
+    }).then(() => null, (e: unknown) => e);
+    expect(upErr).toMatchObject({ name: 'AttachmentError', code: 'aborted' });
+
+    const remote = await alice.adapter.upload(path, { kind: 'file', mime: 'application/zip', size: plaintext.length, name: 'a.zip' });
+    const down = new AbortController();
+    const out = join(dir, 'cancelled-download');
+    const downErr = await bob.adapter.download(remote, out, {
+      signal: down.signal, onProgress: (n) => { if (n > 0) down.abort(); },
+    }).then(() => null, (e: unknown) => e);
+    expect(downErr).toMatchObject({ name: 'AttachmentError', code: 'aborted' });
+    expect(existsSync(out) || existsSync(`${out}.part`)).toBe(false);
   });
 
   it('refuses a file over the limit before asking for a slot or sending a byte', async () => {
