@@ -134,6 +134,25 @@ test('over XMPP: a pasted photo, a voice message, a video and a PDF', async ({ b
   await expect(timeline(bob).getByText('Media coming up')).toBeVisible();
 
   await exchangeMedia(alice, bob);
+
+  // A second photo: the lightbox steps between the chat's photos, and the wheel zooms.
+  await pastePng(alice, 'second.png');
+  await sendPrepared(alice);
+  const photos = timeline(bob).locator('.media-image img.media-full');
+  await expect(photos).toHaveCount(2, { timeout: 30_000 });
+  await timeline(bob).getByRole('button', { name: 'Open photo pasted.png' }).click();
+  const lightbox = bob.getByRole('dialog', { name: 'pasted.png' });
+  await expect(lightbox).toContainText('1 of 2');
+  await lightbox.getByRole('button', { name: 'Next' }).click();
+  await expect(bob.getByRole('dialog', { name: 'second.png' })).toContainText('2 of 2');
+  await expect(bob.getByRole('button', { name: 'Next' })).toBeDisabled();
+  await bob.keyboard.press('ArrowLeft');
+  await expect(lightbox).toBeVisible();
+  await lightbox.locator('.lightbox-stage').hover();
+  await bob.mouse.wheel(0, -300);
+  await expect(lightbox.getByRole('status', { name: 'Zoom' })).not.toHaveText('100%');
+  await lightbox.getByRole('button', { name: 'Close' }).click();
+  await expect(lightbox).toBeHidden();
 });
 
 test('over interop: the same four kinds, end-to-end encrypted', async ({ browser }) => {

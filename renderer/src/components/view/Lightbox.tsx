@@ -90,21 +90,13 @@ export function Lightbox({ startId, onClose }: Props) {
         <span className="lightbox-count">
           {index + 1} of {images.length}
         </span>
-        <button type="button" className="button subtle" onClick={() => go(-1)} disabled={index <= 0}>
-          Previous
-        </button>
-        <button type="button" className="button subtle" onClick={() => go(1)} disabled={index >= images.length - 1}>
-          Next
-        </button>
-        <button type="button" className="button subtle" onClick={() => setZoom((z) => clampZoom(z / ZOOM_STEP))} disabled={zoom <= MIN_ZOOM}>
-          Zoom out
-        </button>
+        <BarButton label="Previous" onClick={() => go(-1)} off={index <= 0} />
+        <BarButton label="Next" onClick={() => go(1)} off={index >= images.length - 1} />
+        <BarButton label="Zoom out" onClick={() => setZoom((z) => clampZoom(z / ZOOM_STEP))} off={zoom <= MIN_ZOOM} />
         <output className="lightbox-zoom" aria-label="Zoom">
           {Math.round(zoom * 100)}%
         </output>
-        <button type="button" className="button subtle" onClick={() => setZoom((z) => clampZoom(z * ZOOM_STEP))} disabled={zoom >= MAX_ZOOM}>
-          Zoom in
-        </button>
+        <BarButton label="Zoom in" onClick={() => setZoom((z) => clampZoom(z * ZOOM_STEP))} off={zoom >= MAX_ZOOM} />
         <button ref={closeRef} type="button" className="button" onClick={onClose}>
           Close
         </button>
@@ -112,6 +104,19 @@ export function Lightbox({ startId, onClose }: Props) {
       <Stage key={current.id} image={current} zoom={zoom} onZoom={setZoom} />
     </dialog>,
     document.body,
+  );
+}
+
+/**
+ * A toolbar button that is switched off with aria-disabled, not disabled: a disabled button drops
+ * the focus (to the inert page, where the lightbox's keys no longer arrive) when "Next" reaches
+ * the last photo under the user's finger.
+ */
+function BarButton({ label, onClick, off }: { label: string; onClick: () => void; off: boolean }) {
+  return (
+    <button type="button" className="button subtle" aria-disabled={off} onClick={off ? undefined : onClick}>
+      {label}
+    </button>
   );
 }
 

@@ -85,7 +85,8 @@ export function VoicePlayer({ attachment, fromMe }: Props) {
         </button>
         <Waveform samples={attachment.waveform} position={position} total={total} disabled={src === null} onSeek={seek} />
         <span className="voice-time">
-          {formatDuration(position * 1000)} / {formatDuration(total * 1000)}
+          {/* The total rounded, not cut: 1.9 s of speech reads as 0:02. */}
+          {formatDuration(position * 1000)} / {formatDuration(Math.round(total) * 1000)}
         </span>
         <button type="button" className="voice-speed" aria-label={`Playback speed ${rate}×`} onClick={() => setSpeed((s) => (s + 1) % SPEEDS.length)}>
           {rate}×
