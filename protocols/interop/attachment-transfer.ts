@@ -12,6 +12,7 @@ import {
 } from '../adapter.js';
 import { IV_BYTES, blobLength, decryptToFile, encryptAttachment, integrityError, maxPlaintextFor } from './attachment-cipher.js';
 import { encodeRef, parseRef, type BlobRef } from './attachment-pointer.js';
+import { tooLargeMessage } from '../xmpp/sizes.js';
 import { toB64 } from './bytes.js';
 
 /** What the design names for a server whose upload service states no limit. */
@@ -150,32 +151,4 @@ function checkHttpUrl(url: string, what: string): void {
     // reported below
   }
   if (protocol !== 'http:' && protocol !== 'https:') throw new AttachmentError('http', `${what}: ${url}`);
-}
-
-/**
- * "Files on Interop can be at most 9.8 MB. This one is 12 MB." Both sizes get more decimals until
- * they read differently (and exact byte counts if three are not enough), so a file just over never
- * reads as the limit itself.
- */
-export function tooLargeMessage(network: string, limit: number, size: number): string {
-  let digits: number | undefined;
-  while (formatSize(limit, digits) === formatSize(size, digits) && (digits ?? 0) < 3) digits = (digits ?? 0) + 1;
-  const [a, b] = formatSize(limit, digits) === formatSize(size, digits)
-    ? [`${limit.toLocaleString('en-US')} bytes`, `${size.toLocaleString('en-US')} bytes`]
-    : [formatSize(limit, digits), formatSize(size, digits)];
-  return `Files on ${network} can be at most ${a}. This one is ${b}.`;
-}
-
-/** Binary units under the familiar names, as the renderer shows sizes: "812 bytes", "1.5 KB", "34 MB". */
-export function formatSize(bytes: number, digits?: number): string {
-  if (bytes < 1024) return `${bytes} bytes`;
-  const units = ['KB', 'MB', 'GB', 'TB'];
-  let value = bytes / 1024;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  const text = value.toFixed(digits ?? (value < 10 ? 1 : 0)).replace(/\.0+$/, '');
-  return `${text} ${units[unit]}`;
 }
