@@ -11,7 +11,8 @@
 //    adapter has them.
 // Throughput is the file's size over the time for upload + download, in MB/s (10^6 bytes); for
 // "MB/s" the ratio is baseline/measured, so above 1 means "that many times slower than bare HTTP";
-// p99 is the slow end (the rate every run beat, with 5 runs the slowest). Memory is the growth of
+// p99 is the slow end (the rate every run beat, with 5 runs the slowest). "Client CPU time" is this
+// process's user + system time per transfer (ratio measured/baseline). Memory is the growth of
 // this process's RSS during one transfer over its RSS just before it (after a GC): it must stay
 // flat, as files stream and are never held whole.
 //
@@ -35,7 +36,7 @@ import { startProsody, type ProsodyServer } from '../test/servers/prosody';
 
 interface Figure {
   name: string;
-  unit: 'MB/s' | 'MB';
+  unit: 'MB/s' | 'MB' | 'ms';
   /** null only with `pending`. */
   median: number | null;
   p99: number | null;
@@ -64,6 +65,8 @@ const gc = runInNewContext('gc') as () => void;
 interface Sample {
   seconds: number;
   rssGrowthMb: number;
+  /** CPU time (user + system) this process spent on the transfer. */
+  cpuMs: number;
 }
 
 /** Times `transfer` and samples RSS every 5 ms while it runs. */
@@ -74,6 +77,7 @@ async function measure(transfer: () => Promise<void>): Promise<Sample> {
   const sampler = setInterval(() => {
     peak = Math.max(peak, process.memoryUsage.rss());
   }, 5);
+  const cpu0 = process.cpuUsage();
   const t0 = performance.now();
   try {
     await transfer();
@@ -81,8 +85,9 @@ async function measure(transfer: () => Promise<void>): Promise<Sample> {
     clearInterval(sampler);
   }
   const seconds = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(cpu0);
   peak = Math.max(peak, process.memoryUsage.rss());
-  return { seconds, rssGrowthMb: (peak - before) / MB };
+  return { seconds, rssGrowthMb: (peak - before) / MB, cpuMs: (cpu.user + cpu.system) / 1000 };
 }
 
 async function sha256(path: string): Promise<string> {
@@ -116,6 +121,12 @@ function rateFigure(name: string, measured: Sample[], baseline: Sample[] | null)
     name, unit: 'MB/s', median: round(median), p99: round(quantile(rates, 0.01)),
     baselineMedian: baselineMedian === null ? null : round(baselineMedian), ratio: baselineMedian === null ? null : round(baselineMedian / median),
   };
+}
+
+function cpuFigure(name: string, measured: Sample[], baseline: Sample[]): Figure {
+  const median = quantile(measured.map((s) => s.cpuMs), 0.5);
+  const baselineMedian = quantile(baseline.map((s) => s.cpuMs), 0.5);
+  return { name, unit: 'ms', median: Math.round(median), p99: Math.round(quantile(measured.map((s) => s.cpuMs), 0.99)), baselineMedian: Math.round(baselineMedian), ratio: round(median / baselineMedian) };
 }
 
 function memoryFigure(name: string, measured: Sample[], baseline: Sample[]): Figure {
@@ -183,7 +194,7 @@ async function main(): Promise<void> {
         const { size } = await stat(dest);
         if (size !== SIZE || (await sha256(dest)) !== expected) throw new Error(`${variant.name}: the downloaded file differs from the uploaded one`);
         await rm(dest);
-        progress(`${run < 0 ? 'warm-up' : `run ${run + 1}/${RUNS}`} ${variant.name}: ${(SIZE / MB / sample.seconds).toFixed(1)} MB/s, RSS +${sample.rssGrowthMb.toFixed(1)} MB`);
+        progress(`${run < 0 ? 'warm-up' : `run ${run + 1}/${RUNS}`} ${variant.name}: ${(SIZE / MB / sample.seconds).toFixed(1)} MB/s, CPU ${Math.round(sample.cpuMs)} ms, RSS +${sample.rssGrowthMb.toFixed(1)} MB`);
         if (run >= 0) samples.get(variant.name)?.push(sample);
       }
     }
@@ -204,6 +215,10 @@ async function main(): Promise<void> {
     } else {
       figures.push({ name: `interop adapter (encrypted), ${label}`, unit: 'MB/s', median: null, p99: null, baselineMedian: null, ratio: null, pending: interopPending ?? 'not measured' });
     }
+    // Prosody's share of the time is the same for all three and on a busy machine it dominates the
+    // wall clock; this process's CPU time is what the client itself costs (and what encryption adds).
+    figures.push(cpuFigure(`client CPU time, XMPP ${label}`, xmpp, baseline));
+    if (interop.length) figures.push(cpuFigure(`client CPU time, interop ${label}`, interop, baseline));
     figures.push(memoryFigure(`peak RSS growth during an XMPP ${label}`, xmpp, baseline));
     if (interop.length) figures.push(memoryFigure(`peak RSS growth during an interop ${label}`, interop, baseline));
     process.stdout.write(`${JSON.stringify({ figures }, null, 2)}\n`);

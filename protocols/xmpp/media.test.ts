@@ -10,9 +10,10 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import xml from '@xmpp/xml';
 import { startProsody, type ProsodyServer } from '../../test/servers/prosody.js';
+import { startSocks5 } from '../../test/servers/socks5.js';
 import { AttachmentError, type AdapterEvent, type AttachmentMeta, type IncomingMessage, type RemoteAttachment } from '../adapter.js';
 import { XMPP_INFO } from './xmpp-adapter.js';
-import { account, caughtUp, online, rawClient, type TestAccount } from './test-harness.js';
+import { account, caughtUp, online, rawClient, until, type TestAccount } from './test-harness.js';
 
 const LIMIT = 8 * 1024 * 1024;
 
@@ -203,6 +204,24 @@ describe('attachments over XMPP against Prosody', () => {
       .rejects.toThrow(/no http or https address/);
   });
 
+  it('moves files through the account’s SOCKS5 proxy too', async () => {
+    const proxy = await startSocks5();
+    const proxied = account(server, 'alice', 'alice-pw', { proxy: { host: proxy.host, port: proxy.port } });
+    try {
+      await online(proxied);
+      const path = await randomFile('proxied.bin', 300_000);
+      const uploaded = await proxied.adapter.upload(path, { kind: 'file', mime: 'application/octet-stream', name: 'proxied.bin', size: 300_000 });
+      const dest = join(dir, 'proxied-download');
+      await proxied.adapter.download(uploaded, dest);
+      expect(await sha256(dest)).toBe(await sha256(path));
+      const http = proxy.targets.filter((t) => t.port === server.httpPort);
+      expect(http.length, 'the PUT and the GET must both go through the proxy').toBe(2);
+    } finally {
+      await proxied.adapter.disconnect();
+      await proxy.dispose();
+    }
+  });
+
   it('sanitises hostile attachment stanzas without crashing', async () => {
     const mallory = await rawClient(server, 'bob', 'bob-pw');
     const file = (...children: ReturnType<typeof xml>[]) => xml('file', { xmlns: 'urn:xmpp:file:metadata:0' }, ...children);
@@ -249,5 +268,21 @@ describe('attachments over XMPP against Prosody', () => {
     } finally {
       await mallory.close();
     }
+  });
+
+  // Last: it restarts the server under everyone.
+  it('asks for the upload service once per connection, and again after reconnecting', async () => {
+    const found = (): number => alice.ctx.lines.filter((l) => l.msg === 'found the upload service').length;
+    const runtime = (alice.adapter as unknown as { runtime: { uploadService(): Promise<unknown> } }).runtime;
+    const before = found();
+    expect(before).toBe(1);
+    await runtime.uploadService();
+    await runtime.uploadService();
+    expect(found(), 'cached for the connection').toBe(before);
+    await server.stop();
+    await server.start();
+    await alice.events.waitForState('online', 15_000);
+    await until(() => found() === before + 1, 5_000, () => 'the upload service was not discovered again after reconnecting');
+    expect(alice.adapter.info.capabilities.attachmentLimits?.file).toBe(LIMIT);
   });
 });
