@@ -91,7 +91,14 @@ async function exchangeMedia(alice: Page, bob: Page): Promise<void> {
   await play.click();
   await expect(voice).toHaveAttribute('data-played', 'true');
   await expect(voice.getByText('Not played yet')).toHaveCount(0);
-  await expect(voice.getByRole('slider', { name: 'Seek' })).toBeVisible();
+  // Speed cycles 1× → 1.5×; once it has played through, the waveform seeks by keyboard.
+  await voice.getByRole('button', { name: 'Playback speed 1×' }).click();
+  await expect(voice.getByRole('button', { name: 'Playback speed 1.5×' })).toBeVisible();
+  await expect(play).toBeVisible({ timeout: 15_000 });
+  const seek = voice.getByRole('slider', { name: 'Seek' });
+  await seek.focus();
+  await seek.press('ArrowRight');
+  await expect(seek).toHaveAttribute('aria-valuenow', '1');
 
   // The video: its poster frame, before any of its bytes are fetched (videos wait for a click).
   const videoView = bobLog.locator('.media-video');
