@@ -17,6 +17,12 @@ import type { UploadService, UploadSlot } from './upload-service.js';
 /** What the design names for a server whose upload service states no limit. */
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 
+/**
+ * No download is larger, whatever the sender announces: the media cache stages at most 2 GiB too
+ * (media-design.md), and a claimed size is all that would otherwise bound a hostile server's stream.
+ */
+export const MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+
 const KINDS: readonly AttachmentKind[] = ['image', 'voice', 'video', 'file'];
 
 /** The attachment limits of an account with this upload service: one number for every kind. */
@@ -72,6 +78,9 @@ export async function uploadFile(deps: FileTransferDeps, path: string, meta: Att
 export async function downloadFile(deps: FileTransferDeps, attachment: RemoteAttachment, destPath: string, options: TransferOptions = {}): Promise<void> {
   const { signal, onProgress } = options;
   httpTarget(attachment.ref);
+  if (attachment.size > MAX_DOWNLOAD_BYTES) {
+    throw new AttachmentError('too-large', `This file is said to be ${formatSize(attachment.size)}; Switchboard downloads files of at most ${formatSize(MAX_DOWNLOAD_BYTES)}.`);
+  }
   const expected = attachment.size > 0 ? attachment.size : null;
   const ownLimit = Math.max(0, ...Object.values(deps.limits() ?? {}));
   const maxBytes = expected ?? Math.max(DEFAULT_MAX_FILE_SIZE, ownLimit);

@@ -167,12 +167,19 @@ describe('attachments over XMPP against Prosody', () => {
       expect(existsSync(dest), 'no file at the destination').toBe(false);
       expect(existsSync(`${dest}.part`), 'no part file left behind').toBe(false);
     }
+    // An unknown size (another client sent no metadata) is bounded by the limit, not refused.
+    const unknown = join(dir, 'unknown-size');
+    await bob.adapter.download({ ...uploaded, size: 0 }, unknown);
+    expect(await sha256(unknown)).toBe(await sha256(path));
     const missing = join(dir, 'missing');
     const gone = await failure(bob.adapter.download({ ...uploaded, ref: uploaded.ref.replace(/\/[^/]+\/([^/]+)$/, '/no-such-slot/$1') }, missing));
     expect(gone.code).toBe('http');
     expect(existsSync(missing) || existsSync(`${missing}.part`)).toBe(false);
     const script = await failure(bob.adapter.download({ ...uploaded, ref: 'javascript:alert(1)' }, missing));
     expect(script.code).toBe('http');
+    const huge = await failure(bob.adapter.download({ ...uploaded, size: 3 * 1024 ** 3 }, missing));
+    expect(huge.code, 'a claimed 3 GB is refused without a request').toBe('too-large');
+    expect(existsSync(missing) || existsSync(`${missing}.part`)).toBe(false);
   });
 
   it('cancels a download and an upload through their AbortSignal', async () => {
