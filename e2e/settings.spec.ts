@@ -77,3 +77,20 @@ test('the add-account dialog offers Interop and an optional SOCKS5 proxy', async
   await dialog.getByRole('button', { name: 'Cancel' }).click();
   await expect(dialog).toBeHidden();
 });
+
+test('automatic downloads: 16 MB by default, changed in Settings and kept across restarts', async ({ browser }) => {
+  const host = await startHost('settings-media');
+  hosts.push(host);
+  let page = await open(browser, host);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const choice = page.getByRole('dialog', { name: 'Settings' }).getByRole('combobox', { name: 'Download images and voice messages automatically' });
+  await expect(choice).toHaveValue(String(16 * 1024 * 1024));
+  await choice.selectOption({ label: 'Never' });
+  await expect(choice).toHaveValue('0');
+
+  await host.restart();
+  page = await open(browser, host);
+  await page.getByRole('button', { name: 'Settings' }).click();
+  const again = page.getByRole('dialog', { name: 'Settings' }).getByRole('combobox', { name: 'Download images and voice messages automatically' });
+  await expect(again).toHaveValue('0');
+});

@@ -224,6 +224,11 @@ export function createActions({ api, store }: ActionDeps) {
       if (result.ok) store.setState({ settings: result.value });
       return result;
     },
+    async setAutoDownload(maxBytes: number): Promise<Result<Results['setAutoDownload']>> {
+      const result = await rawCall('setAutoDownload', { maxBytes });
+      if (result.ok) store.setState({ settings: result.value });
+      return result;
+    },
     async acceptChat(chatId: number): Promise<void> {
       const chat = await call('acceptChat', { chatId });
       if (chat) upsertChat(chat);
