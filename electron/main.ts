@@ -5,9 +5,10 @@ import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorag
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CoreEvent, Result } from './api/contract';
-import { CALL_CHANNEL, EVENT_CHANNEL, MEDIA_SCHEME, SAVE_ATTACHMENT_CHANNEL } from './ipcChannels';
+import { CALL_CHANNEL, EVENT_CHANNEL, MEDIA_SCHEME, OPEN_ATTACHMENT_CHANNEL, SAVE_ATTACHMENT_CHANNEL } from './ipcChannels';
 import { serveMediaScheme } from './mediaScheme';
 import { sanitizeFileName } from './service/fileName';
+import { openAttachment, removeOldOpenCopies } from './service/mediaOpen';
 import type { SecretBox } from './service/secretBox';
 import { ServiceError } from './service/serviceError';
 import { SwitchboardService } from './service/service';
@@ -136,6 +137,13 @@ async function main(): Promise<void> {
     if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) return NOT_ALLOWED;
     return saveAttachment(service, attachmentId);
   });
+  // "Open": a private copy in the temp folder, handed to the system's app — unless it could run.
+  const openDeps = { media: service.media, tempDir: app.getPath('temp'), openPath: (path: string) => shell.openPath(path) };
+  ipcMain.handle(OPEN_ATTACHMENT_CHANNEL, (event, attachmentId: unknown) => {
+    if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) return NOT_ALLOWED;
+    return openAttachment(openDeps, attachmentId);
+  });
+  void removeOldOpenCopies(openDeps.tempDir);
   // The same media routes as the browser mode's host, on sbmedia://app/media/….
   protocol.handle(MEDIA_SCHEME, (request) => serveMediaScheme(service.media, request));
   service.onEvent((event) => {

@@ -1,14 +1,19 @@
 // The preload exposes exactly the typed API of electron/api/contract.ts as window.switchboard —
-// three IPC channels and the media scheme, nothing else. It runs sandboxed; the protocol stack
+// four IPC channels and the media scheme, nothing else. It runs sandboxed; the protocol stack
 // stays in the main process.
 
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
-import type { CoreEvent, Method, Params, Result, Results, StagedFile, SwitchboardApi } from './api/contract';
-import { CALL_CHANNEL, EVENT_CHANNEL, MEDIA_ORIGIN, SAVE_ATTACHMENT_CHANNEL } from './ipcChannels';
+import type { CoreEvent, Method, OpenedFile, Params, Result, Results, StagedFile, SwitchboardApi } from './api/contract';
+import { CALL_CHANNEL, EVENT_CHANNEL, MEDIA_ORIGIN, OPEN_ATTACHMENT_CHANNEL, SAVE_ATTACHMENT_CHANNEL } from './ipcChannels';
 
 const UNREACHABLE: Result<never> = {
   ok: false,
   error: { code: 'unavailable', message: 'Could not hand the file to Switchboard. Try again.' },
+};
+
+const NOT_CLICKED: Result<never> = {
+  ok: false,
+  error: { code: 'invalid-request', message: 'Files are opened only when you click Open.' },
 };
 
 function isResult(value: unknown): value is Result<unknown> {
@@ -44,6 +49,13 @@ const api: SwitchboardApi = {
   },
   saveAttachment(attachmentId: number): Promise<Result<{ saved: boolean }>> {
     return ipcRenderer.invoke(SAVE_ATTACHMENT_CHANNEL, attachmentId) as Promise<Result<{ saved: boolean }>>;
+  },
+  openAttachment(attachmentId: number): Promise<Result<OpenedFile>> {
+    // Opening a received file happens on the user's click, never on its own: without a click in
+    // the last few seconds (the page's transient activation, which script cannot fake) main is
+    // not asked.
+    if (navigator.userActivation && !navigator.userActivation.isActive) return Promise.resolve(NOT_CLICKED);
+    return ipcRenderer.invoke(OPEN_ATTACHMENT_CHANNEL, attachmentId) as Promise<Result<OpenedFile>>;
   },
 };
 

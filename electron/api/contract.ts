@@ -306,7 +306,16 @@ export interface SwitchboardApi {
    * saved under a sanitised form of its name.
    */
   saveAttachment(attachmentId: number): Promise<Result<{ saved: boolean }>>;
+  /**
+   * "Open", on the user's click only: Electron opens a private copy with the system's app for the
+   * type; the browser shows it in a new tab. Programs, scripts, installers, shortcuts (and, in the
+   * browser, anything it cannot show safely) are refused: `{ opened: false, reason }`.
+   */
+  openAttachment(attachmentId: number): Promise<Result<OpenedFile>>;
 }
+
+/** What "Open" did; a refusal says why, and that the user can save the file instead. */
+export type OpenedFile = { opened: true } | { opened: false; reason: string };
 
 export interface StagedFile {
   stagedId: string;

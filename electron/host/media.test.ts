@@ -180,6 +180,23 @@ describe('the host media door', () => {
     }
   });
 
+  it('serves plain text as UTF-8 text (what "Open" shows in a tab) and a PDF as bytes, both unsniffed and sandboxed', async () => {
+    const { stagedId, size } = await stage(Buffer.from('<script>alert(1)</script> is just text here\n'));
+    const cases = [
+      ['text/plain', 'text/plain; charset=utf-8'],
+      ['Text/Plain; charset=iso-8859-1', 'text/plain; charset=utf-8'],
+      // Chrome will not run its PDF viewer in a sandboxed document; unsandboxed it would be on the app's origin.
+      ['application/pdf', 'application/octet-stream'],
+    ] as const;
+    for (const [mime, served] of cases) {
+      const id = attach({ mime, size, contentHash: stagedId });
+      const res = await send('GET', `/media/${id}`, authed());
+      expect(res.headers['content-type'], mime).toBe(served);
+      expect(res.headers['x-content-type-options']).toBe('nosniff');
+      expect(res.headers['content-security-policy']).toBe("sandbox; default-src 'none'");
+    }
+  });
+
   it('answers 404 for bad ids and for files that are not here', async () => {
     const notHere = attach({ size: 10, contentHash: null });
     for (const path of ['/media/abc', '/media/0', '/media/-1', '/media/01', '/media/1.5', '/media/99999999', '/media/1/x', '/media/', `/media/${notHere}`, '/media/%31']) {

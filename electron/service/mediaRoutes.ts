@@ -24,8 +24,14 @@ export interface MediaDoor {
 export const MEDIA_PREFIX = '/media/';
 const ATTACHMENT_PATH = /^\/media\/([1-9][0-9]{0,14})$/;
 // Only what a page shows inline keeps its type: images (not SVG, which is a document that can run
-// script), audio and video. Everything else is bytes to save, never something to render.
+// script), audio and video — and plain text, which the browser mode's "Open" shows in a tab (as
+// text: nosniff stops it being read as HTML, and the sandbox CSP would stop any script anyway).
+// Everything else is bytes to save, never something to render. PDF too: Chrome refuses to run its
+// viewer in a sandboxed document ("This page has been blocked by Chrome", crbug.com/413851), and
+// dropping the sandbox would put the sender's PDF on the app's own origin.
 const INLINE_TYPE = /^(image\/(png|jpeg|gif|webp|avif|bmp|heic|heif)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+)$/;
+/** Served as UTF-8 whatever the sender declared: one predictable reading. */
+const TEXT_TYPE = 'text/plain; charset=utf-8';
 
 /** Headers on every media answer: never sniffed, never a document with powers, never cached stale. */
 const BASE_HEADERS: Record<string, string> = {
@@ -41,6 +47,7 @@ export function isMediaPath(pathname: string): boolean {
 
 export function mediaTypeFor(mime: string): string {
   const plain = mime.split(';')[0]?.trim().toLowerCase() ?? '';
+  if (plain === 'text/plain') return TEXT_TYPE;
   return INLINE_TYPE.test(plain) ? plain : 'application/octet-stream';
 }
 

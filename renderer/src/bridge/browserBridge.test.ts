@@ -4,10 +4,13 @@ import {
   FIRST_RETRY_MS,
   MAX_RETRY_MS,
   LOST_CONNECTION,
+  NOT_OPENED_HERE,
   STAGE_FAILED,
   createBrowserBridge,
   nextRetryDelay,
+  openInNewTab,
   parseServerFrame,
+  showsInTab,
   socketUrl,
   type SocketLike,
   type Timers,
@@ -207,6 +210,7 @@ describe('browser bridge media', () => {
   function mediaSetup(answer: (url: string, init: RequestInit) => Response | Promise<Response>) {
     const requests: Array<{ url: string; init: RequestInit }> = [];
     const downloads: string[] = [];
+    const tabs: string[] = [];
     const warnings: string[] = [];
     const bridge = createBrowserBridge({
       url: 'ws://127.0.0.1:1234/api/ws',
@@ -218,8 +222,9 @@ describe('browser bridge media', () => {
         return answer(url, init);
       },
       download: (url) => downloads.push(url),
+      openTab: (url) => tabs.push(url),
     });
-    return { bridge, requests, downloads, warnings };
+    return { bridge, requests, downloads, tabs, warnings };
   }
   const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/json' } });
 
@@ -255,5 +260,50 @@ describe('browser bridge media', () => {
     const missing = mediaSetup(() => new Response(null, { status: 404 }));
     expect(await missing.bridge.saveAttachment(8)).toMatchObject({ ok: false, error: { code: 'not-found' } });
     expect(missing.downloads).toEqual([]);
+  });
+
+  const typed = (type: string | null, status = 200) => () => new Response(null, { status, headers: type === null ? {} : { 'Content-Type': type } });
+
+  it('opens what the host serves as an image, audio, video or plain text in a new tab, after checking it is there', async () => {
+    for (const type of ['image/png', 'audio/ogg', 'video/mp4', 'text/plain; charset=utf-8']) {
+      const { bridge, requests, tabs, downloads } = mediaSetup(typed(type));
+      expect(await bridge.openAttachment(7), type).toEqual({ ok: true, value: { opened: true } });
+      expect(requests.map((r) => [r.url, r.init.method, r.init.credentials])).toEqual([['/media/7', 'HEAD', 'same-origin']]);
+      expect(tabs).toEqual(['/media/7']);
+      expect(downloads).toEqual([]);
+    }
+  });
+
+  it('does not open what the host serves as bytes (PDF, programs, pages): the advice to save it instead', async () => {
+    for (const type of ['application/octet-stream', 'text/html', 'image/svg+xml', 'application/pdf', null]) {
+      const { bridge, tabs } = mediaSetup(typed(type));
+      expect(await bridge.openAttachment(7), String(type)).toEqual({ ok: true, value: NOT_OPENED_HERE });
+      expect(tabs).toEqual([]);
+    }
+    expect(NOT_OPENED_HERE).toEqual({
+      opened: false,
+      reason: 'Switchboard does not open this kind of file in the browser. If you trust it, save it and open it yourself.',
+    });
+  });
+
+  it('a file not here, a refusing host or a lost host opens nothing and says so', async () => {
+    const missing = mediaSetup(typed('image/png', 404));
+    expect(await missing.bridge.openAttachment(8)).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    const broken = mediaSetup(typed('image/png', 500));
+    expect(await broken.bridge.openAttachment(8)).toMatchObject({ ok: false, error: { code: 'unavailable' } });
+    const offline = mediaSetup(() => Promise.reject(new TypeError('Failed to fetch')));
+    expect(await offline.bridge.openAttachment(8)).toEqual(LOST_CONNECTION);
+    expect([...missing.tabs, ...broken.tabs, ...offline.tabs]).toEqual([]);
+  });
+
+  it('the new tab gets no handle on the app (noopener, noreferrer)', () => {
+    const calls: unknown[][] = [];
+    openInNewTab('/media/3', { open: (...args: unknown[]) => (calls.push(args), null) } as Pick<Window, 'open'>);
+    expect(calls).toEqual([['/media/3', '_blank', 'noopener,noreferrer']]);
+  });
+
+  it('showsInTab: the types a sandboxed tab shows as themselves', () => {
+    for (const yes of ['image/jpeg', 'IMAGE/PNG', 'audio/webm;codecs=opus', 'video/mp4', 'text/plain', 'text/plain; charset=utf-8']) expect(showsInTab(yes), yes).toBe(true);
+    for (const no of ['image/svg+xml', 'text/html', 'text/plainx', 'application/pdf', 'application/octet-stream', '', null]) expect(showsInTab(no), String(no)).toBe(false);
   });
 });

@@ -8,9 +8,10 @@
 //
 // Files go over plain HTTP beside the socket, to the host's media routes (same origin, so the
 // session cookie rides along): POST /media/stage streams a file into the core's cache, GET
-// /media/<id> serves an attachment's bytes, and ?download=1 makes the browser save it.
+// /media/<id> serves an attachment's bytes, and ?download=1 makes the browser save it. "Open"
+// shows the bytes in a new tab, only for the types the host serves as themselves.
 import type { CoreEvent, Method, Params, Result, Results, SwitchboardApi } from '../api';
-import type { StagedFile } from '../../../electron/api/contract';
+import type { OpenedFile, StagedFile } from '../../../electron/api/contract';
 
 /** The part of the DOM WebSocket the bridge uses, so tests can inject a fake. */
 export interface SocketLike {
@@ -37,6 +38,8 @@ export interface BridgeOptions {
   fetch?: (url: string, init: RequestInit) => Promise<Response>;
   /** Makes the browser download a URL (a temporary <a download> clicked); set by createDomBridge. */
   download?: (url: string) => void;
+  /** Opens a URL in a new tab that gets no handle on this page; set by createDomBridge. */
+  openTab?: (url: string) => void;
 }
 
 export const FIRST_RETRY_MS = 500;
@@ -51,6 +54,23 @@ export const STAGE_FAILED: Result<never> = {
   ok: false,
   error: { code: 'unavailable', message: 'Could not hand the file to Switchboard. Check that it is still running, then try again.' },
 };
+
+/** What the browser mode's "Open" says of a file it will not show in a tab. */
+export const NOT_OPENED_HERE: OpenedFile = {
+  opened: false,
+  reason: 'Switchboard does not open this kind of file in the browser. If you trust it, save it and open it yourself.',
+};
+
+/**
+ * The types a tab shows safely, as the host serves them (mediaRoutes.ts): images but SVG, audio,
+ * video and plain text — each a sandboxed, never-sniffed document. The host answers anything else
+ * as application/octet-stream, which a tab would only download.
+ */
+const TAB_TYPE = /^(image\/(png|jpeg|gif|webp|avif|bmp|heic|heif)|audio\/[a-z0-9.+-]+|video\/[a-z0-9.+-]+|text\/plain)$/;
+
+export function showsInTab(contentType: string | null): boolean {
+  return TAB_TYPE.test((contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '');
+}
 
 /** Where the host serves an attachment's bytes (relative: the page's own origin). */
 export function mediaPath(attachmentId: number): string {
@@ -212,6 +232,25 @@ export function createBrowserBridge(options: BridgeOptions): BrowserBridge {
     return { ok: true, value: { saved: true } };
   }
 
+  async function openAttachment(attachmentId: number): Promise<Result<OpenedFile>> {
+    const url = mediaPath(attachmentId);
+    let contentType: string | null;
+    try {
+      // The type the tab would get decides, as the host serves it (a quick local request: the
+      // click's activation, which lets window.open through, lasts seconds).
+      const res = await fetchMedia(url, { method: 'HEAD', credentials: 'same-origin' });
+      if (res.status === 404) return { ok: false, error: { code: 'not-found', message: 'That file is not downloaded yet.' } };
+      if (!res.ok) return { ok: false, error: { code: 'unavailable', message: `Switchboard could not give the file (HTTP ${res.status}).` } };
+      contentType = res.headers.get('content-type');
+    } catch {
+      return LOST_CONNECTION;
+    }
+    if (!showsInTab(contentType)) return { ok: true, value: NOT_OPENED_HERE };
+    if (!options.openTab) return { ok: false, error: { code: 'unavailable', message: 'Opening files is not available here.' } };
+    options.openTab(url);
+    return { ok: true, value: { opened: true } };
+  }
+
   return {
     platform: 'browser',
     call<M extends Method>(method: M, params: Params<M>): Promise<Result<Results[M]>> {
@@ -234,6 +273,7 @@ export function createBrowserBridge(options: BridgeOptions): BrowserBridge {
     stageFile,
     mediaUrl: mediaPath,
     saveAttachment,
+    openAttachment,
     dispose() {
       disposed = true;
       if (retryTimer !== null) timers.clear(retryTimer);
@@ -261,10 +301,16 @@ export function downloadWithLink(url: string, doc: Document = document): void {
   a.remove();
 }
 
+/** A new tab with no way back to this page (no window.opener, no referrer). */
+export function openInNewTab(url: string, win: Pick<Window, 'open'> = window): void {
+  win.open(url, '_blank', 'noopener,noreferrer');
+}
+
 export function createDomBridge(): BrowserBridge {
   return createBrowserBridge({
     url: socketUrl(window.location),
     createSocket: (url) => new WebSocket(url) as unknown as SocketLike,
     download: (url) => downloadWithLink(url),
+    openTab: (url) => openInNewTab(url),
   });
 }

@@ -1,4 +1,4 @@
-// What the media views ask of the core (download, cancel, retry, played, save) and how each answer
+// What the media views ask of the core (download, cancel, retry, played, save, open) and how each answer
 // lands in the store. Kept apart from actions.ts so media can change without touching the rest.
 import { api as installedApi, type Method, type Params, type Result, type Results, type SwitchboardApi } from '../api';
 import type { AttachmentView } from '../../../electron/api/contract';
@@ -34,9 +34,11 @@ export function createMediaActions({ api, store, reportError }: MediaActionDeps)
     return null;
   }
 
-  async function attachmentCall<M extends AttachmentMethod>(method: M, params: Params<M>): Promise<void> {
+  /** True when the core answered with the attachment (now in the store). */
+  async function attachmentCall<M extends AttachmentMethod>(method: M, params: Params<M>): Promise<boolean> {
     const answer: Results[M] | null = await settle(() => api().call(method, params));
     if (answer) land(answer);
+    return answer !== null;
   }
 
   function land(answer: AttachmentView): void {
@@ -80,10 +82,10 @@ export function createMediaActions({ api, store, reportError }: MediaActionDeps)
     cancel: (attachmentId: number) => attachmentCall('cancelTransfer', { attachmentId }),
     retry: (attachmentId: number) => attachmentCall('retryTransfer', { attachmentId }),
     /** The dot goes at once; the core hears of it in the background. */
-    markPlayed(messageId: number, attachmentId: number): Promise<void> {
+    async markPlayed(messageId: number, attachmentId: number): Promise<void> {
       const patch = markPlayedLocally(store.getState(), messageId, attachmentId);
       if (patch) store.setState(patch);
-      return attachmentCall('markPlayed', { attachmentId });
+      await attachmentCall('markPlayed', { attachmentId });
     },
     /**
      * "Save": at once when the bytes are here; otherwise downloads first and saves when they
@@ -97,6 +99,23 @@ export function createMediaActions({ api, store, reportError }: MediaActionDeps)
       if (state === 'failed' || state === 'cancelled') await attachmentCall('retryTransfer', { attachmentId: attachment.id });
       else if (state !== 'downloading' && state !== 'uploading') await attachmentCall('downloadAttachment', { attachmentId: attachment.id });
       checkWaitingSaves();
+    },
+    /**
+     * "Open", on the user's click: at once when the bytes are here. A file not here yet is fetched
+     * and NOT opened when it arrives (nothing received opens on its own): the user clicks again.
+     * Answers what the card should say — the refusal of a file that could run, or that it is on
+     * its way — or null; other failures go to the app's alert.
+     */
+    async open(attachment: AttachmentView): Promise<string | null> {
+      if (!attachment.available) {
+        const { state } = attachment.transfer;
+        if (state === 'downloading' || state === 'uploading') return null;
+        const method = state === 'failed' || state === 'cancelled' ? 'retryTransfer' : 'downloadAttachment';
+        if (!(await attachmentCall(method, { attachmentId: attachment.id }))) return null;
+        return `“${attachment.name}” is downloading. Click Open again when it is here.`;
+      }
+      const answer = await settle(() => api().openAttachment(attachment.id));
+      return answer && !answer.opened ? answer.reason : null;
     },
   };
 }

@@ -58,6 +58,7 @@ function setup(options: { stage?: (name: string) => Result<StagedFile>; answer?:
     onEvent: () => () => {},
     mediaUrl: (id: number) => `media/${id}`,
     saveAttachment: async () => ({ ok: true, value: { saved: true } }),
+    openAttachment: async () => ({ ok: true, value: { opened: true } }),
   } as SwitchboardApi;
   const media = createSendMedia({ api: () => api, store, reportError: (m) => errors.push(m) });
   return { store, staged, calls, errors, media };

@@ -4,7 +4,7 @@ import { renderToStaticMarkup } from 'react-dom/server';
 import type { SwitchboardApi } from '../../api';
 import { attachmentView, messageView } from '../../state/testData';
 import { MessageRow } from '../MessageRow';
-import { FileCard } from './FileCard';
+import { FileCard, FileCardView } from './FileCard';
 import { ImageAttachment } from './ImageAttachment';
 import { TransferProgress } from './TransferProgress';
 import { VideoAttachment } from './VideoAttachment';
@@ -17,6 +17,7 @@ const fakeApi: SwitchboardApi = {
   stageFile: () => Promise.reject(new Error('not in this test')),
   mediaUrl: (id) => `/media/${id}`,
   saveAttachment: () => Promise.reject(new Error('not in this test')),
+  openAttachment: () => Promise.reject(new Error('not in this test')),
 };
 
 // The views read window.switchboard as the app does; this test runs in Node, without a DOM.
@@ -96,13 +97,46 @@ describe('media views', () => {
     expect(after).toContain('poster="data:image/jpeg;base64,BBBB"');
   });
 
-  it('a file card: name, size and type as text, Save, and no Open in the browser', () => {
+  it('a file card: name, size and type as text, Save, and no Open for a PDF in the browser (a tab cannot show it safely)', () => {
     const file = attachmentView(6, { kind: 'file', mime: 'application/pdf', name: '<b>report</b>.pdf', size: 2048 });
     const html = renderToStaticMarkup(<FileCard attachment={file} fromMe={false} />);
     expect(html).toContain('&lt;b&gt;report&lt;/b&gt;.pdf');
     expect(html).toContain('2.0 KB · PDF');
     expect(html).toContain('>Save<');
     expect(html).not.toContain('>Open<');
+    expect(html).not.toContain('role="alert"');
+  });
+
+  it('a file card offers Open next to Save: in the browser for what a tab shows, in Electron for every file', () => {
+    const text = attachmentView(6, { kind: 'file', mime: 'text/plain', name: 'notes.txt', available: true });
+    // The button's accessible name is exactly "Open" (its text, no aria-label).
+    expect(renderToStaticMarkup(<FileCard attachment={text} fromMe={false} />)).toMatch(/>Save<\/button><button type="button" class="button">Open<\/button>/);
+    const setup = attachmentView(7, { kind: 'file', mime: 'application/x-msdownload', name: 'setup.exe', available: true });
+    expect(renderToStaticMarkup(<FileCard attachment={setup} fromMe={false} />)).not.toContain('>Open<');
+    g.window = { switchboard: { ...fakeApi, platform: 'electron' } };
+    try {
+      // Electron offers it, and refuses a program with a reason when clicked.
+      expect(renderToStaticMarkup(<FileCard attachment={setup} fromMe={false} />)).toContain('>Open<');
+      const pdf = attachmentView(8, { kind: 'file', mime: 'application/pdf', name: 'report.pdf', available: true });
+      expect(renderToStaticMarkup(<FileCard attachment={pdf} fromMe={false} />)).toContain('>Open<');
+    } finally {
+      g.window = { switchboard: fakeApi };
+    }
+  });
+
+  it('a refused Open shows why as an alert on the card, as text', () => {
+    const setup = attachmentView(7, { kind: 'file', mime: 'application/x-msdownload', name: 'setup.exe', available: true });
+    const reason = 'Switchboard does not open “<i>setup</i>.exe”: files of this kind can run programs or change your computer. If you trust it, save it and open it yourself.';
+    const html = renderToStaticMarkup(<FileCardView attachment={setup} fromMe={false} canOpen notice={reason} onSave={() => {}} onOpen={() => {}} />);
+    expect(html).toContain('<p class="file-card-notice" role="alert">Switchboard does not open “&lt;i&gt;setup&lt;/i&gt;.exe”');
+    expect(html).toContain('If you trust it, save it and open it yourself.');
+    expect(html).toContain('>Open<');
+  });
+
+  it('Save and Open wait while a file not here yet is moving', () => {
+    const moving = attachmentView(9, { kind: 'file', mime: 'text/plain', name: 'big.txt', transfer: { state: 'downloading', transferred: 1, total: 10, error: null } });
+    const html = renderToStaticMarkup(<FileCardView attachment={moving} fromMe={false} canOpen notice={null} onSave={() => {}} onOpen={() => {}} />);
+    expect(html).toContain('<button type="button" class="button" disabled="">Save</button><button type="button" class="button" disabled="">Open</button>');
   });
 
   it('a message shows its caption as text after its file, and no empty body for a bare file', () => {
