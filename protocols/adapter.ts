@@ -151,6 +151,8 @@ export type AdapterEvent =
     }
   | { type: 'typing'; chat: string; from: string; state: 'composing' | 'paused' | 'active' }
   | { type: 'presence'; address: string; available: boolean; status?: string }
+  /** `info.capabilities` changed (the attachment limits became known after going online). */
+  | { type: 'capabilities' }
   /** End-to-end networks: a contact's identity key appeared for the first time or changed. */
   | { type: 'identity'; chat: string; change: 'first-seen' | 'changed'; at: number }
   /**

@@ -214,6 +214,10 @@ export class Ingest {
       }
       case 'presence':
         return;
+      case 'capabilities':
+        // The account's view carries the attachment limits the composer checks against.
+        this.deps.emitAccount(accountId);
+        return;
       case 'identity':
         this.identity(accountId, event.chat, event.change, event.at);
         return;

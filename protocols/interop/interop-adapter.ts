@@ -260,7 +260,10 @@ export class InteropAdapter implements ProtocolAdapter {
   private async learnLimits(connection: XmppConnection): Promise<void> {
     try {
       const service = await this.runtime.discoverUploads(connection);
-      this.info.capabilities.attachmentLimits = service ? attachmentLimitsFor(service.maxFileSize) : null;
+      const limits = service ? attachmentLimitsFor(service.maxFileSize) : null;
+      const changed = JSON.stringify(limits) !== JSON.stringify(this.info.capabilities.attachmentLimits);
+      this.info.capabilities.attachmentLimits = limits;
+      if (changed) this.runtime.emit({ type: 'capabilities' });
     } catch (err) {
       this.runtime.failed(connection)('finding the upload service')(err);
     }

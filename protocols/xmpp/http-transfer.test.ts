@@ -85,6 +85,25 @@ function slowSource(bytes: Buffer): Readable {
 }
 
 describe('httpPut', () => {
+  it('succeeds when the server answers before the file reports its end', async () => {
+    // What a busy machine does: the last bytes are out and answered, but the read that finds the
+    // end of the file comes back later. A 201 for every announced byte is a success.
+    const data = randomBytes(64 * 1024);
+    handler = (req, res) => {
+      void received(req).then(() => res.writeHead(201).end());
+    };
+    let pushed = false;
+    const slowEnd = new Readable({
+      read() {
+        if (pushed) return;
+        pushed = true;
+        this.push(data);
+        setTimeout(() => this.push(null), 300);
+      },
+    });
+    await expect(httpPut(`${base}/slow-end`, slowEnd, data.length, {})).resolves.toBeUndefined();
+  });
+
   it('streams the body with its headers and Content-Length, reporting progress up to the size', async () => {
     const data = randomBytes(300_000);
     let got: { body: Buffer; headers: http.IncomingHttpHeaders } | null = null;

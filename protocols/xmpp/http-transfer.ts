@@ -126,6 +126,9 @@ export async function httpPut(url: string, body: Readable, size: number, headers
       res.on('error', (err) => finish(err));
       res.on('end', () => {
         answerDone = true;
+        // Every byte went out and the server took it, but the file's end-of-data read has not come
+        // back yet (it is a separate read on libuv's thread pool, slow on a busy machine).
+        if (sent === size) bodyDone = true;
         if (!bodyDone) {
           finish(new AttachmentError('http', `The upload to ${target.label} failed: the server answered before the whole file was sent.`));
           return;

@@ -199,7 +199,12 @@ export class XmppAdapter implements ProtocolAdapter {
       connection.iqCaller.request(out.enableCarbons()).catch(failed('enabling carbons'));
     }
     const uploads = this.runtime.discoverUploads(connection).then((service) => {
-      this.info.capabilities.attachmentLimits = attachmentLimitsFor(service);
+      const limits = attachmentLimitsFor(service);
+      const changed = JSON.stringify(limits) !== JSON.stringify(this.info.capabilities.attachmentLimits);
+      this.info.capabilities.attachmentLimits = limits;
+      // A slow server answers after the session counted as online: say so, or the UI keeps
+      // refusing files until the next state change.
+      if (changed) this.runtime.emit({ type: 'capabilities' });
     }, failed('finding the upload service'));
     await Promise.all([
       this.runtime.catchUpAndAnnounce(connection, resumed, (items) => {
