@@ -95,14 +95,15 @@ export class Media {
   /**
    * A message was stored: images and voice messages up to the user's size are fetched without a
    * click — never for a message request the user has not accepted (fetching tells the sender's
-   * server that the user looked).
+   * server that the user looked). A file whose sender named no size (0, "unknown") waits for a
+   * click too: it could be of any size, and the user's bound would not hold.
    */
   noticeStored(view: MessageView): void {
     if (view.attachments.length === 0) return;
     const max = this.autoDownloadMaxBytes();
     if (max === 0) return;
     const wanted = view.attachments.filter(
-      (a) => !a.available && a.transfer.state === 'pending' && (a.kind === 'image' || a.kind === 'voice') && a.size <= max,
+      (a) => !a.available && a.transfer.state === 'pending' && (a.kind === 'image' || a.kind === 'voice') && a.size > 0 && a.size <= max,
     );
     if (wanted.length === 0) return;
     if (this.deps.store.getChat(view.chatId)?.requestState !== 'accepted') return;
