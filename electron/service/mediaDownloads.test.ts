@@ -159,4 +159,19 @@ describe('transfer progress', () => {
     expect(seen.length).toBeLessThanOrEqual(5);
     expect(events[0]).toEqual({ type: 'transfer', chatId: 3, messageId: 2, attachmentId: 1, transfer: { state: 'uploading', transferred: 0, total: 100, error: null } });
   });
+
+  it('is throttled as well when the total is unknown (0)', () => {
+    let now = 0;
+    const events: CoreEvent[] = [];
+    const transfers = new LiveTransfers((e) => events.push(e), () => now);
+    const handle = transfers.begin({ attachmentId: 1, messageId: 2, chatId: 3 }, 'downloading');
+    // A download without a declared size reports every chunk: 100 of them within a second.
+    for (let got = 0; got < 100 * 65_536; got += 65_536) {
+      handle.onProgress(got, 0);
+      now += 10;
+    }
+    const seen = events.map((e) => (e.type === 'transfer' ? e.transfer.transferred : -1));
+    expect(seen[0]).toBe(0);
+    expect(seen.length).toBeLessThanOrEqual(5);
+  });
 });

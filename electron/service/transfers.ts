@@ -44,8 +44,10 @@ export class LiveTransfers {
       signal: entry.controller.signal,
       onProgress: (transferred, total) => {
         const t = this.now();
-        // The first and the last report always go out; the ones between at most every 250 ms.
-        if (transferred < total && t - entry.lastEmit < PROGRESS_INTERVAL_MS) return;
+        // The first and the last report always go out; the ones between at most every 250 ms. An
+        // unknown total (0) has no recognisable last report: every one of them is throttled.
+        const last = total > 0 && transferred >= total;
+        if (!last && t - entry.lastEmit < PROGRESS_INTERVAL_MS) return;
         entry.lastEmit = t;
         this.send(target, { state, transferred, total, error: null });
       },
