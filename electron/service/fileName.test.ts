@@ -11,6 +11,8 @@ function expectHarmless(out: string): void {
   expect(out).not.toMatch(/[.\s]$/);
   expect(out).not.toMatch(/\p{Cc}/u);
   expect(bytes(out)).toBeLessThanOrEqual(MAX_BYTES);
+  // Not a Windows device name, however it is dressed ("CON .txt", "nul.tar.gz").
+  expect(out.split('.')[0]!.trimEnd()).not.toMatch(/^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³]|conin\$|conout\$)$/i);
 }
 
 describe('sanitizeFileName', () => {
@@ -45,7 +47,11 @@ describe('sanitizeFileName', () => {
     ['nul.tar.gz', '_nul.tar.gz'],
     ['COM1.log', '_COM1.log'],
     ['LPT9', '_LPT9'],
+    ['con .txt', '_con .txt'],
+    ['COM1 .log', '_COM1 .log'],
+    ['NUL  .tar.gz', '_NUL  .tar.gz'],
     ['console.txt', 'console.txt'],
+    ['con x.txt', 'con x.txt'],
     ['what?.txt', 'what_.txt'],
     ['a<b>c:d"e|f*g.txt', 'a_b_c_d_e_f_g.txt'],
     ['résumé.pdf', 'résumé.pdf'],

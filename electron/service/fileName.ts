@@ -55,8 +55,9 @@ function trimDotsAndSpaces(s: string): string {
 export function sanitizeFileName(name: string): string {
   let s = lastComponent(name.normalize('NFC').replace(INVISIBLE, ''));
   s = trimDotsAndSpaces(s.replace(RESERVED_CHARS, '_'));
-  // Windows reserves the device name whatever follows its first dot ("NUL.tar.gz").
-  if (RESERVED_NAMES.test(s.split('.')[0] ?? '')) s = `_${s}`;
+  // Windows reserves the device name whatever follows its first dot ("NUL.tar.gz"), and ignores
+  // spaces before that dot ("CON .txt" is the console too).
+  if (RESERVED_NAMES.test((s.split('.')[0] ?? '').trimEnd())) s = `_${s}`;
   const [whole, ext] = splitExtension(s);
   let stem = whole;
   if (bytes(stem) + bytes(ext) > MAX_BYTES) {
