@@ -10,6 +10,12 @@ export const FALLBACK = 'file';
 // C0/C1 controls, and the format characters that reorder or hide text (bidi overrides and
 // isolates, marks, zero-width spaces, BOM): a name must read the way it will be stored.
 const INVISIBLE = /[\p{Cc}\u200B-\u200F\u202A-\u202E\u2060-\u2069\uFEFF\u061C]/gu;
+
+/** `s` without control characters and the invisible/bidi ones above: it reads as it is stored. */
+export function withoutInvisible(s: string): string {
+  return s.replace(INVISIBLE, '');
+}
+
 // Reserved in names on Windows (and `/` everywhere): each becomes '_'.
 const RESERVED_CHARS = /[<>:"|?*]/g;
 // Device names Windows will not create a file under, with or without an extension.
@@ -53,7 +59,7 @@ function trimDotsAndSpaces(s: string): string {
 
 /** A safe file name for the sender's `name`: see the top of this file. */
 export function sanitizeFileName(name: string): string {
-  let s = lastComponent(name.normalize('NFC').replace(INVISIBLE, ''));
+  let s = lastComponent(withoutInvisible(name.normalize('NFC')));
   s = trimDotsAndSpaces(s.replace(RESERVED_CHARS, '_'));
   // Windows reserves the device name whatever follows its first dot ("NUL.tar.gz"), and ignores
   // spaces before that dot ("CON .txt" is the console too).

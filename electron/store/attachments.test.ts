@@ -90,6 +90,20 @@ describe('attachments in the store', () => {
     expect(store.listAttachments(odd!.id)[0]).toMatchObject({ mime: 'application/octet-stream', name: 'file' });
   });
 
+  it('keeps no control, bidi or invisible characters in a name, so it reads as it is stored', () => {
+    const { store, chat } = fixture;
+    const nameOf = (name: string): string | undefined => {
+      const row = store.insertIncoming(ACCOUNT.id, chat.id, incoming(BOB, { attachments: [{ ...photo, name }] }));
+      return store.listAttachments(row!.id)[0]?.name;
+    };
+    // Right-to-left override: would be shown as "invexe.pdf".
+    expect(nameOf('inv\u202Efdp.exe')).toBe('invfdp.exe');
+    expect(nameOf('a\u2066b\u2069\u200Bc\u200Fd\uFEFF\u061C.txt')).toBe('abcd.txt');
+    expect(nameOf('line\nbreak\r\t\u0007\u001b[0m\u0085\0.txt')).toBe('linebreak[0m.txt');
+    expect(nameOf('\u202E\u200B\n')).toBe('file');
+    expect(nameOf('résumé 写真 😀.pdf')).toBe('résumé 写真 😀.pdf');
+  });
+
   it('moves a transfer along: progress, upload, download, failure, played', () => {
     const { store, chat } = fixture;
     const row = store.insertIncoming(ACCOUNT.id, chat.id, incoming(BOB, { attachments: [{ ...photo, kind: 'voice', size: 0 }] }));

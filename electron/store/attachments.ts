@@ -5,6 +5,7 @@
 // stored, whatever the adapter already checked: the UI and the media door trust these columns.
 import type { Database } from 'better-sqlite3';
 import type { AttachmentKind, RemoteAttachment } from '../../protocols/adapter';
+import { withoutInvisible } from '../service/fileName';
 import { ATTACHMENT_COLUMNS, toAttachment, type RawAttachment } from './rows';
 import type { AttachmentInput, AttachmentRow, TransferState, TransferUpdate } from './types';
 
@@ -25,7 +26,9 @@ function intIn(v: unknown, min: number, max: number): number | null {
 /** The column values of one attachment, clamped; anything malformed becomes "unknown". */
 export function clampAttachment(a: AttachmentInput | RemoteAttachment): Omit<RawAttachment, 'id' | 'message_id' | 'ordinal' | 'transfer_state' | 'transferred' | 'error' | 'played'> {
   const mime = typeof a.mime === 'string' ? a.mime.split(';')[0]?.trim().toLowerCase() ?? '' : '';
-  const name = typeof a.name === 'string' ? Array.from(a.name.replace(/\0/g, '')).slice(0, MAX_NAME_CHARS).join('') : '';
+  // Shown as it is stored: no control characters, and none that hide or reorder text
+  // ("inv\u202Efdp.exe" would read "invexe.pdf"). Saving sanitises it further (fileName.ts).
+  const name = typeof a.name === 'string' ? Array.from(withoutInvisible(a.name)).slice(0, MAX_NAME_CHARS).join('') : '';
   const waveform = Array.isArray(a.waveform)
     ? a.waveform.slice(0, 64).map((n) => (typeof n === 'number' && Number.isFinite(n) ? Math.min(255, Math.max(0, Math.round(n))) : 0))
     : null;
