@@ -48,6 +48,8 @@ describe('the sbmedia:// door', () => {
     const missing = await serveMediaScheme(door, new Request('sbmedia://app/media/12'));
     expect(missing.status).toBe(404);
     expect(missing.headers.get('x-content-type-options')).toBe('nosniff');
+    // The window's file:// page is another origin to sbmedia://: a same-origin CORP (the browser host's) would blank every image.
+    expect(missing.headers.get('cross-origin-resource-policy')).toBeNull();
     expect((await serveMediaScheme(door, new Request('sbmedia://other/media/12'))).status).toBe(404);
   });
 });

@@ -106,6 +106,28 @@ describe('the host media door', () => {
     expect((await send('POST', '/media/stage?name=a', authed(), Buffer.from('x'))).status).toBe(403);
   });
 
+  it('refuses requests from other sites, or from pages on other local ports, and is not embeddable by them', async () => {
+    const bytes = randomBytes(1_000);
+    const { stagedId } = await stage(bytes, 'photo.png');
+    const id = attach({ kind: 'image', mime: 'image/png', size: bytes.length, name: 'photo.png', contentHash: stagedId });
+    // What a browser sends for <img src="http://127.0.0.1:<port>/media/1"> on http://127.0.0.1:<other port>/ (same-site) or elsewhere.
+    for (const site of ['same-site', 'cross-site']) {
+      const res = await send('GET', `/media/${id}`, authed({ 'Sec-Fetch-Site': site, 'Sec-Fetch-Dest': 'image' }));
+      expect(res.status, site).toBe(403);
+      expect(res.body.toString()).toBe('Forbidden');
+      const write = await send('POST', '/media/stage?name=a', writeHeaders({ 'Sec-Fetch-Site': site }), Buffer.from('x'));
+      expect(write.status, site).toBe(403);
+    }
+    // Our own page, a typed address or a bookmark, and clients that send no such header.
+    for (const headers of [{ 'Sec-Fetch-Site': 'same-origin' }, { 'Sec-Fetch-Site': 'none' }, {}]) {
+      const res = await send('GET', `/media/${id}`, authed(headers));
+      expect(res.status, JSON.stringify(headers)).toBe(200);
+      expect(res.body.equals(bytes)).toBe(true);
+      // A browser that sends no Sec-Fetch-Site still will not hand the bytes to another origin's page.
+      expect(res.headers['cross-origin-resource-policy']).toBe('same-origin');
+    }
+  });
+
   it('stages a file and serves it back byte-identical, typed, unsniffed and sandboxed', async () => {
     const bytes = randomBytes(100_000);
     const staged = await stage(bytes, 'photo.png');

@@ -117,12 +117,17 @@ export async function startHost(options: HostOptions): Promise<RunningHost> {
     }
     if (!isAuthorized(req, secret)) return unauthorized(res);
     if (isMediaPath(url.pathname)) {
+      // A page on another 127.0.0.1 port is same-site to this one, so the SameSite cookie rides
+      // along on its <img>/<video>: neither it nor any other site may embed or fetch the media.
+      res.setHeader('Cross-Origin-Resource-Policy', 'same-origin');
+      const forbidden = (): void => {
+        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end('Forbidden');
+      };
+      const site = req.headers['sec-fetch-site'];
+      if (site === 'cross-site' || site === 'same-site') return forbidden();
       // Like the WebSocket: only our own pages may write (a cookie rides along from any page).
       const origin = req.headers.origin;
-      if (req.method !== 'GET' && req.method !== 'HEAD' && (origin === undefined || !origins.has(origin))) {
-        res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8', Connection: 'close' }).end('Forbidden');
-        return;
-      }
+      if (req.method !== 'GET' && req.method !== 'HEAD' && (origin === undefined || !origins.has(origin))) return forbidden();
       serveMedia(options.core.media, req, res, url).catch(() => {
         // The client went away mid-transfer; nothing to answer.
         if (!res.headersSent) res.writeHead(500).end();
