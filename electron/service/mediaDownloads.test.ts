@@ -103,6 +103,38 @@ describe('the download queue', () => {
     expect(pending).toHaveLength(3);
   });
 
+  it("starts the user's downloads at once, whatever the automatic ones are doing, and before those waiting", async () => {
+    const { store, downloads, pending, received, until } = setup();
+    const auto = [received(), received(), received(), received()];
+    for (const id of auto) downloads.request(id, 'auto');
+    await until(() => pending.length === DOWNLOADS_AT_ONCE);
+    expect(pending.map((p) => p.ref)).toEqual(['ref-1', 'ref-2']);
+    // Two automatic downloads hold the slots: a click does not wait for either.
+    const clicked = received();
+    expect(downloads.request(clicked, 'user')?.transferState).toBe('downloading');
+    await until(() => pending.length === 3);
+    expect(pending[2]?.ref).toBe('ref-5');
+    // A second click, and a click on one the app had queued (ref-4): they move too.
+    const second = received();
+    downloads.request(second, 'user');
+    downloads.request(auto[3]!, 'user');
+    await until(() => pending.length === 4);
+    expect(pending[3]?.ref).toBe('ref-6');
+    // The user's own slots are full now: ref-4 waits, but ahead of ref-3, which the app queued first.
+    await pending[0]!.finish();
+    await until(() => store.getAttachment(auto[0]!)?.transferState === 'done');
+    await new Promise((r) => setTimeout(r, 20));
+    expect(pending).toHaveLength(4);
+    await pending[2]!.finish();
+    await until(() => pending.length === 5);
+    expect(pending[4]?.ref).toBe('ref-4');
+    // Automatic ones start only while fewer than two move in all.
+    await pending[1]!.finish();
+    await pending[3]!.finish();
+    await until(() => pending.length === 6);
+    expect(pending[5]?.ref).toBe('ref-3');
+  });
+
   it('cancels a waiting download at once and a moving one through its signal; Retry right after starts it again', async () => {
     const { store, downloads, pending, received, until } = setup();
     const [a, b, c] = [received(), received(), received()];

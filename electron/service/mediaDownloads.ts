@@ -1,7 +1,9 @@
 // Received files come down through a queue, two at a time: enough to keep a connection busy,
-// few enough that a chat full of photos does not starve the one file the user clicked. Each
-// download goes to a temp file through the adapter (which verifies it), is hashed, and moves into
-// the media cache; the attachment row then says 'done' and the UI may show it.
+// few enough that a chat full of photos does not starve the one file the user clicked. And the
+// files the user clicked never wait behind automatic ones: they go first, with slots of their own
+// (an automatic download starts only while fewer than two move in all). Each download goes to a
+// temp file through the adapter (which verifies it), is hashed, and moves into the media cache;
+// the attachment row then says 'done' and the UI may show it.
 
 import { rm } from 'node:fs/promises';
 import { AttachmentError, type Logger, type ProtocolAdapter } from '../../protocols/adapter';
@@ -11,6 +13,9 @@ import { remoteOf } from './mediaUploads';
 import type { LiveTransfers } from './transfers';
 
 export const DOWNLOADS_AT_ONCE = 2;
+
+/** Who asked: the user (a click on Download or Retry) or the app (auto-download, resuming). */
+export type DownloadAsker = 'user' | 'auto';
 
 export interface DownloadDeps {
   store: Store;
@@ -24,28 +29,39 @@ export interface DownloadDeps {
 }
 
 export class Downloads {
-  private readonly waiting: number[] = [];
-  private readonly active = new Map<number, Promise<void>>();
+  /** Waiting for a slot, in order: the user's first, then the automatic ones. */
+  private readonly waiting: { user: number[]; auto: number[] } = { user: [], auto: [] };
+  private readonly active = new Map<number, { run: Promise<void>; by: DownloadAsker }>();
   /** Moving downloads the user cancelled, still letting go; and those asked for again meanwhile. */
   private readonly cancelling = new Set<number>();
-  private readonly askedAgain = new Set<number>();
+  private readonly askedAgain = new Map<number, DownloadAsker>();
   private stopped = false;
 
   constructor(private readonly deps: DownloadDeps) {}
 
   /**
-   * Queues the attachment's download (a no-op when it is already here, queued or moving) and
-   * returns its row as it is now: 'downloading' at 0% while it waits for its turn.
+   * Queues the attachment's download (a no-op when it is already here or moving; one the app
+   * queued moves up when the user asks for it) and returns its row as it is now: 'downloading' at
+   * 0% while it waits for its turn.
    */
-  request(attachmentId: number): AttachmentRow | undefined {
+  request(attachmentId: number, by: DownloadAsker = 'auto'): AttachmentRow | undefined {
     const { store } = this.deps;
     const a = store.getAttachment(attachmentId);
     if (!a || a.remoteRef === null || a.contentHash !== null) return a;
     // A Retry right after Cancel: queued again once the cancelled attempt has let go.
-    if (this.cancelling.has(a.id)) this.askedAgain.add(a.id);
-    if (this.active.has(a.id) || this.waiting.includes(a.id)) return a;
+    if (this.cancelling.has(a.id) && this.askedAgain.get(a.id) !== 'user') this.askedAgain.set(a.id, by);
+    if (this.active.has(a.id) || this.waiting.user.includes(a.id)) return a;
+    const queued = this.waiting.auto.indexOf(a.id);
+    if (queued >= 0) {
+      if (by === 'user') {
+        this.waiting.auto.splice(queued, 1);
+        this.waiting.user.push(a.id);
+        this.pump();
+      }
+      return a;
+    }
     const row = store.updateTransfer(a.id, { state: 'downloading', transferred: 0, error: null });
-    this.waiting.push(a.id);
+    this.waiting[by].push(a.id);
     this.deps.onChanged(a.messageId);
     this.pump();
     return row;
@@ -53,9 +69,9 @@ export class Downloads {
 
   /** The user's Cancel: a waiting download leaves the queue, a moving one is aborted. */
   cancel(attachmentId: number): boolean {
-    const i = this.waiting.indexOf(attachmentId);
-    if (i >= 0) {
-      this.waiting.splice(i, 1);
+    const list = [this.waiting.user, this.waiting.auto].find((l) => l.includes(attachmentId));
+    if (list) {
+      list.splice(list.indexOf(attachmentId), 1);
       const a = this.deps.store.updateTransfer(attachmentId, { state: 'cancelled', error: null });
       this.deps.onChanged(a.messageId);
       return true;
@@ -73,21 +89,34 @@ export class Downloads {
    */
   async stop(): Promise<void> {
     this.stopped = true;
-    this.waiting.length = 0;
-    await Promise.allSettled([...this.active.values()]);
+    this.waiting.user.length = 0;
+    this.waiting.auto.length = 0;
+    await Promise.allSettled([...this.active.values()].map((a) => a.run));
+  }
+
+  /** Who may start now: the user's while fewer than DOWNLOADS_AT_ONCE of theirs move, else the app's while fewer move in all. */
+  private next(): { id: number; by: DownloadAsker } | undefined {
+    const users = [...this.active.values()].filter((a) => a.by === 'user').length;
+    const user = this.waiting.user[0];
+    if (user !== undefined && users < DOWNLOADS_AT_ONCE) return { id: user, by: 'user' };
+    const auto = this.waiting.auto[0];
+    if (user === undefined && auto !== undefined && this.active.size < DOWNLOADS_AT_ONCE) return { id: auto, by: 'auto' };
+    return undefined;
   }
 
   private pump(): void {
-    while (!this.stopped && this.active.size < DOWNLOADS_AT_ONCE && this.waiting.length > 0) {
-      const id = this.waiting.shift();
-      if (id === undefined) break;
+    for (let next = this.next(); !this.stopped && next; next = this.next()) {
+      const { id, by } = next;
+      this.waiting[by].shift();
       const run = this.run(id).finally(() => {
         this.active.delete(id);
         this.cancelling.delete(id);
-        if (this.askedAgain.delete(id)) this.request(id);
+        const again = this.askedAgain.get(id);
+        this.askedAgain.delete(id);
+        if (again) this.request(id, again);
         this.pump();
       });
-      this.active.set(id, run);
+      this.active.set(id, { run, by });
     }
   }
 

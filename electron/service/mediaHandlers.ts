@@ -92,7 +92,8 @@ export function mediaHandlers(deps: MediaHandlerDeps): MediaHandlers {
     downloadAttachment: ({ attachmentId }) => {
       const media = deps.mediaOf();
       attachmentAndMessage(attachmentId);
-      media.downloads.request(attachmentId);
+      // The user's click: ahead of every automatic download.
+      media.downloads.request(attachmentId, 'user');
       return media.viewOf(attachmentId);
     },
 
@@ -128,7 +129,7 @@ export function mediaHandlers(deps: MediaHandlerDeps): MediaHandlers {
         media.changed(message.id);
         deps.kickOutbox(message.accountId);
       } else {
-        media.downloads.request(attachmentId);
+        media.downloads.request(attachmentId, 'user');
       }
       return media.viewOf(attachmentId);
     },
