@@ -5,6 +5,7 @@
 
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Browser, type Page } from '@playwright/test';
+import type { SwitchboardApi } from '../electron/api/contract';
 import { startProsody, type ProsodyServer } from '../test/servers/prosody';
 import { startHost, type HostProcess } from './support/host';
 import { attachFiles, sendPrepared, tray, type FileFixture } from './support/media';
@@ -110,7 +111,8 @@ test('a photo loses its location, a ../../ name is saved harmless, an oversized 
   // composer never produces such a name: carol's page calls the API directly), is saved under a
   // harmless name.
   const sentName = await carol.evaluate(async (peer) => {
-    const api = window.switchboard;
+    // The page's bridge, as the renderer sees it (src/api.ts); the e2e project has no DOM global for it.
+    const api = (window as unknown as { switchboard: SwitchboardApi }).switchboard;
     const snapshot = await api.call('getSnapshot', {});
     if (!snapshot.ok) throw new Error(snapshot.error.message);
     const chat = snapshot.value.chats.find((c) => c.address === peer);
