@@ -119,7 +119,8 @@ describe('the host media door', () => {
       expect(write.status, site).toBe(403);
     }
     // Our own page, a typed address or a bookmark, and clients that send no such header.
-    for (const headers of [{ 'Sec-Fetch-Site': 'same-origin' }, { 'Sec-Fetch-Site': 'none' }, {}]) {
+    const allowed: Record<string, string>[] = [{ 'Sec-Fetch-Site': 'same-origin' }, { 'Sec-Fetch-Site': 'none' }, {}];
+    for (const headers of allowed) {
       const res = await send('GET', `/media/${id}`, authed(headers));
       expect(res.status, JSON.stringify(headers)).toBe(200);
       expect(res.body.equals(bytes)).toBe(true);
