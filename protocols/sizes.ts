@@ -1,10 +1,13 @@
-// Sizes in the words the rest of Switchboard uses (binary multiples under the familiar names, like
-// renderer/src/media/format.ts), so a refusal from the adapter reads like one from the composer.
+// File sizes and limits in words, for every network's adapter and for the service: one wording, so
+// a refusal reads the same wherever it is caught. The renderer, which imports no code from here,
+// keeps a copy (renderer/src/media/format.ts) that its tests hold to the same examples.
+import type { AttachmentKind } from './adapter.js';
 const UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 
 /** 1536 → "1.5 KB", 104857600 → "100 MB". */
 export function formatSize(bytes: number, digits?: number): string {
-  if (bytes < 1024) return bytes === 1 ? '1 byte' : `${bytes} bytes`;
+  if (!Number.isFinite(bytes) || bytes < 0) return '?';
+  if (bytes < 1024) return bytes === 1 ? '1 byte' : `${Math.round(bytes)} bytes`;
   let value = bytes / 1024;
   let unit = 0;
   while (value >= 1024 && unit < UNITS.length - 1) {
@@ -25,4 +28,24 @@ export function tooLargeMessage(network: string, limit: number, size: number): s
     ? [`${limit.toLocaleString('en-US')} bytes`, `${size.toLocaleString('en-US')} bytes`]
     : [formatSize(limit), sizeText];
   return `Files on ${network} can be at most ${a}. This one is ${b}.`;
+}
+
+const PLURAL: Record<AttachmentKind, string> = {
+  image: 'Images',
+  voice: 'Voice messages',
+  video: 'Videos',
+  file: 'Files',
+};
+
+/** "Videos on XMPP can be at most 100 MB; this one is 140 MB." — never "100 MB; this one is 100 MB". */
+export function limitMessage(kind: AttachmentKind, networkName: string, limit: number, size: number): string {
+  const limitText = formatSize(limit);
+  let sizeText = formatSize(size);
+  for (let digits = 1; sizeText === limitText && digits <= 3; digits++) sizeText = formatSize(size, digits);
+  return `${PLURAL[kind]} on ${networkName} can be at most ${limitText}; this one is ${sizeText}.`;
+}
+
+/** The plural the limit messages use for a kind ("Voice messages"). */
+export function kindPlural(kind: AttachmentKind): string {
+  return PLURAL[kind];
 }

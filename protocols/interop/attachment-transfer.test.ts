@@ -12,7 +12,7 @@ import type { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AttachmentMeta } from '../adapter.js';
 import { INTEGRITY_MESSAGE, blobLength, maxPlaintextFor } from './attachment-cipher.js';
-import { tooLargeMessage } from '../xmpp/sizes.js';
+import { tooLargeMessage } from '../sizes.js';
 import { AttachmentTransfer, attachmentLimitsFor, type TransferDeps, type UploadService } from './attachment-transfer.js';
 
 let dir: string;

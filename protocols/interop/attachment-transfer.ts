@@ -12,7 +12,7 @@ import {
 } from '../adapter.js';
 import { IV_BYTES, blobLength, decryptToFile, encryptAttachment, integrityError, maxPlaintextFor } from './attachment-cipher.js';
 import { encodeRef, parseRef, type BlobRef } from './attachment-pointer.js';
-import { tooLargeMessage } from '../xmpp/sizes.js';
+import { tooLargeMessage } from '../sizes.js';
 import { toB64 } from './bytes.js';
 
 /** What the design names for a server whose upload service states no limit. */
@@ -22,6 +22,8 @@ export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 export interface HttpOptions extends TransferOptions {
   trustedCa?: string;
   proxy?: AccountSettings['proxy'];
+  /** The account's own server's hosts: the only ones that may be on a local or private network. */
+  allowedHosts?: readonly string[];
   timeoutMs?: number;
 }
 
@@ -49,7 +51,7 @@ export interface TransferDeps {
   httpPut(url: string, body: Readable, size: number, headers: Record<string, string>, options?: HttpOptions): Promise<void>;
   httpGet(url: string, maxBytes: number, options?: HttpOptions): Promise<{ body: Readable; length: number | null }>;
   /** trustedCa and proxy of the account: the upload host is the account's server (or its gatekeeper's). */
-  http: Pick<HttpOptions, 'trustedCa' | 'proxy' | 'timeoutMs'>;
+  http: Pick<HttpOptions, 'trustedCa' | 'proxy' | 'timeoutMs' | 'allowedHosts'>;
 }
 
 const KINDS: AttachmentKind[] = ['image', 'voice', 'video', 'file'];
@@ -95,6 +97,8 @@ export class AttachmentTransfer {
     try {
       await this.deps.httpPut(slot.putUrl, blob.body, length, slot.headers, {
         ...this.deps.http,
+        // The slot is the own server's: its upload component may be on a private network too.
+        allowedHosts: [...(this.deps.http.allowedHosts ?? []), service.jid],
         ...(signal ? { signal } : {}),
         // Bytes on the wire after the IV are ciphertext of the plaintext, byte for byte, up to `size`.
         onProgress: (sent) => onProgress?.(Math.max(0, Math.min(size, sent - IV_BYTES)), size),

@@ -11,7 +11,7 @@ import {
 import { httpGet, httpPut, type HttpTransferOptions } from './http-transfer.js';
 import { httpTarget } from './http-connect.js';
 import { cleanName } from './media-stanza.js';
-import { formatSize, tooLargeMessage } from './sizes.js';
+import { formatSize, tooLargeMessage } from '../sizes.js';
 import type { UploadService, UploadSlot } from './upload-service.js';
 
 /** What the design names for a server whose upload service states no limit. */
@@ -39,8 +39,8 @@ export interface FileTransferDeps {
   limits(): Partial<Record<AttachmentKind, number>> | null;
   uploadService(): Promise<UploadService | null>;
   requestUploadSlot(file: { name: string; size: number; mime: string }): Promise<UploadSlot>;
-  /** The account's CA and proxy. */
-  http: Pick<HttpTransferOptions, 'trustedCa' | 'proxy' | 'timeoutMs'>;
+  /** The account's CA and proxy, and its own server's hosts (which may be on a private network). */
+  http: Pick<HttpTransferOptions, 'trustedCa' | 'proxy' | 'timeoutMs' | 'allowedHosts'>;
 }
 
 /**
@@ -65,7 +65,13 @@ export async function uploadFile(deps: FileTransferDeps, path: string, meta: Att
   const mime = meta.mime || 'application/octet-stream';
   const slot = await deps.requestUploadSlot({ name: slotName(meta.name), size, mime });
   if (signal?.aborted) throw new AttachmentError('aborted', 'The upload was cancelled.');
-  await httpPut(slot.putUrl, createReadStream(path), size, { ...slot.headers, 'Content-Type': mime }, { ...deps.http, signal, onProgress });
+  await httpPut(slot.putUrl, createReadStream(path), size, { ...slot.headers, 'Content-Type': mime }, {
+    ...deps.http,
+    signal,
+    onProgress,
+    // The slot is the own server's: its upload component may be on a private network too.
+    allowedHosts: [...(deps.http.allowedHosts ?? []), service.jid],
+  });
   return { ...meta, mime, size, ref: slot.getUrl };
 }
 

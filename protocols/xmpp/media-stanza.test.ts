@@ -5,7 +5,7 @@ import xml, { type Element } from '@xmpp/xml';
 import type { RemoteAttachment } from '../adapter.js';
 import { attachmentBody, attachmentElements, captionOf, cleanName, parseAttachment } from './media-stanza.js';
 import { parseSlot, uploadServiceFrom } from './upload-service.js';
-import { tooLargeMessage } from './sizes.js';
+import { tooLargeMessage } from '../sizes.js';
 
 const URL_ = 'https://upload.example.org/slot/abc/photo.jpg';
 

@@ -5,7 +5,7 @@ import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import { AttachmentError } from '../adapter.js';
 import { NS } from './namespaces.js';
-import { formatSize } from './sizes.js';
+import { formatSize } from '../sizes.js';
 
 export interface UploadService {
   jid: string;
