@@ -231,6 +231,36 @@ describe('interop attachments against Prosody', () => {
     });
   });
 
+  it('does not fetch a pointer to a local or private address, only its own server’s', async () => {
+    // A trap on another loopback address than the account's server (127.0.0.1).
+    const hits: string[] = [];
+    const trap = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('secret');
+    });
+    await new Promise<void>((resolve) => trap.listen(0, '127.0.0.2', resolve));
+    try {
+      const path = join(dir, 'ssrf-src');
+      await writeFile(path, content('ssrf', 1000));
+      const remote = await alice.adapter.upload(path, { kind: 'image', mime: 'image/png', size: 1000, name: 'ssrf.png' });
+      const ref = JSON.parse(remote.ref) as { url: string; key: string; digest: string };
+      const trapUrl = `http://127.0.0.2:${(trap.address() as AddressInfo).port}/admin`;
+      for (const [clientId, url] of [['ssrf-trap', trapUrl], ['ssrf-metadata', 'http://169.254.169.254/latest/meta-data/']] as const) {
+        await alice.adapter.send('bob@localhost', { clientId, body: '', attachments: [{ ...remote, ref: JSON.stringify({ ...ref, url }) }] });
+        const got = await bob.events.waitFor(`${clientId} at bob`, (e) => e.type === 'message' && e.message.networkId === `alice@localhost/${clientId}`);
+        const att = got.type === 'message' ? got.message.attachments?.[0] : undefined;
+        if (!att) throw new Error('no attachment');
+        const out = join(dir, clientId);
+        const err = await bob.adapter.download(att, out).then(() => null, (e: unknown) => e);
+        expect(err).toMatchObject({ name: 'AttachmentError', code: 'http', message: 'This file is on a local or private network address, so it was not fetched.' });
+        expect(existsSync(out) || existsSync(`${out}.part`)).toBe(false);
+      }
+      expect(hits, 'the local address must not be asked for anything').toEqual([]);
+    } finally {
+      await new Promise((resolve) => trap.close(resolve));
+    }
+  });
+
   it('stops an upload and a download when cancelled, leaving no file', async () => {
     const plaintext = content('cancel', 4 * 1024 * 1024);
     const path = join(dir, 'cancel-src');

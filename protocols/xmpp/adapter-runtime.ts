@@ -232,11 +232,16 @@ export class AdapterRuntime {
     return requestSlot(this.requireOnline('ask for an upload slot').iqCaller, service, file);
   }
 
-  /** What an HTTP transfer of this account needs: its own CA and its proxy (uploads go to its server). */
-  get httpOptions(): { trustedCa?: string; proxy?: AccountSettings['proxy'] } {
+  /**
+   * What an HTTP transfer of this account needs: its own CA and its proxy (uploads go to its
+   * server), and the hosts that may be on a local or private network: the account's own server,
+   * by its host setting and its domain (a received URL elsewhere must be a public address).
+   */
+  get httpOptions(): { trustedCa?: string; proxy?: AccountSettings['proxy']; allowedHosts: string[] } {
     return {
       ...(this.settings.trustedCa ? { trustedCa: this.settings.trustedCa } : {}),
       ...(this.settings.proxy ? { proxy: this.settings.proxy } : {}),
+      allowedHosts: [...new Set([this.settings.host ?? this.domain, this.domain])],
     };
   }
 

@@ -1,12 +1,14 @@
 // Where an attachment's HTTP request goes and over which socket: the URL checked (http and https
 // only), the account's trusted CA added for this request alone with verification on, and, when the
 // account has a SOCKS5 proxy, the TCP stream tunnelled through it (socks5-transport.ts) so no byte
-// and no DNS query goes around the proxy. http-transfer.ts builds its requests on this.
+// and no DNS query goes around the proxy. Without a proxy, only public addresses are connected to,
+// and the account's own server (network-address.ts). http-transfer.ts builds its requests on this.
 import http from 'node:http';
 import https from 'node:https';
 import net from 'node:net';
 import tls from 'node:tls';
 import { AttachmentError, type AccountSettings } from '../adapter.js';
+import { AddressGuard } from './network-address.js';
 import { Socks5Error } from './socks5.js';
 import { Socks5Socket } from './socks5-transport.js';
 
@@ -41,8 +43,22 @@ export function httpTarget(text: string): HttpTarget {
 export interface ConnectOptions {
   trustedCa?: string;
   proxy?: AccountSettings['proxy'];
+  /**
+   * Hosts that may be on a local or private network: the account's own server (its host setting
+   * and domain). Their names and the addresses they resolve to are allowed; any other non-public
+   * address is refused (see network-address.ts).
+   */
+  allowedHosts?: readonly string[];
   timeoutMs: number;
   signal?: AbortSignal;
+}
+
+/** The refusal of a connection to a local or private address, in the user's words. */
+export function privateAddressError(method: 'GET' | 'PUT', target: HttpTarget): AttachmentError {
+  const error = method === 'GET'
+    ? new AttachmentError('http', 'This file is on a local or private network address, so it was not fetched.')
+    : new AttachmentError('http', 'The upload address is on a local or private network, so the file was not sent.');
+  return Object.assign(error, { cause: `${target.label} is not a public address and not the account's own server` });
 }
 
 /**
@@ -63,11 +79,20 @@ export async function openRequest(target: HttpTarget, method: 'GET' | 'PUT', hea
     timeout: options.timeoutMs,
   };
   if (!options.proxy) {
+    // The address connected to is checked, not the name: a literal address here, before any
+    // connection; a name's addresses in `lookup`, whose answer is what the socket connects to.
+    const guard = new AddressGuard(options.allowedHosts);
+    const refusal = (): AttachmentError => privateAddressError(method, target);
+    if (!guard.allowsHost(target.host) && net.isIP(target.host) && !(await guard.permits(target.host))) throw refusal();
+    const lookup = guard.allowsHost(target.host) ? undefined : guard.lookup(refusal);
     // agent: false: a connection of its own, never pooled with another account's (other CA, proxy).
     return target.secure
-      ? https.request({ ...base, agent: false, ca, servername, rejectUnauthorized: true })
-      : http.request({ ...base, agent: false });
+      ? https.request({ ...base, agent: false, lookup, ca, servername, rejectUnauthorized: true })
+      : http.request({ ...base, agent: false, lookup });
   }
+  // Through a SOCKS5 proxy the address check is skipped: the proxy resolves the name and connects
+  // (nothing is resolved here, so no DNS query goes around it), and which address it reaches is out
+  // of this machine's sight. What the proxy lets through is the proxy's policy.
   const tunnel = await openTunnel(options.proxy, target, options);
   const socket = target.secure
     ? tls.connect({ socket: tunnel, host: target.host, servername, ca, rejectUnauthorized: true })

@@ -14,7 +14,18 @@ import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { startSocks5, type Socks5Server } from '../../test/servers/socks5.js';
 import { AttachmentError } from '../adapter.js';
-import { httpGet, httpPut } from './http-transfer.js';
+import { httpGet, httpPut, type HttpTransferOptions } from './http-transfer.js';
+import { isPublicAddress } from './network-address.js';
+
+/**
+ * The test servers are on 127.0.0.1 and localhost, which a transfer refuses unless they are the
+ * account's own server: most tests say they are.
+ */
+const LOCAL = { allowedHosts: ['127.0.0.1', 'localhost'] };
+const getLocal = (url: string, maxBytes: number, options: HttpTransferOptions = {}): ReturnType<typeof httpGet> =>
+  httpGet(url, maxBytes, { ...LOCAL, ...options });
+const putLocal = (url: string, body: Readable, size: number, headers: Record<string, string>, options: HttpTransferOptions = {}): Promise<void> =>
+  httpPut(url, body, size, headers, { ...LOCAL, ...options });
 
 type Handler = (req: http.IncomingMessage, res: http.ServerResponse) => void;
 
@@ -101,7 +112,7 @@ describe('httpPut', () => {
         setTimeout(() => this.push(null), 300);
       },
     });
-    await expect(httpPut(`${base}/slow-end`, slowEnd, data.length, {})).resolves.toBeUndefined();
+    await expect(putLocal(`${base}/slow-end`, slowEnd, data.length, {})).resolves.toBeUndefined();
   });
 
   it('streams the body with its headers and Content-Length, reporting progress up to the size', async () => {
@@ -112,7 +123,7 @@ describe('httpPut', () => {
       res.writeHead(201).end();
     };
     const progress: number[] = [];
-    await httpPut(`${base}/slot/file.bin`, slowSource(data), data.length, { Authorization: 'Bearer t0k', 'Content-Type': 'application/pdf' }, {
+    await putLocal(`${base}/slot/file.bin`, slowSource(data), data.length, { Authorization: 'Bearer t0k', 'Content-Type': 'application/pdf' }, {
       onProgress: (n, total) => {
         expect(total).toBe(data.length);
         progress.push(n);
@@ -130,13 +141,13 @@ describe('httpPut', () => {
 
   it('fails with the status when the server refuses, and with too-large on 413', async () => {
     handler = (_req, res) => res.writeHead(403, 'Forbidden').end();
-    const refused = await failure(httpPut(`${base}/slot/x`, Readable.from([Buffer.alloc(10)]), 10, {}));
+    const refused = await failure(putLocal(`${base}/slot/x`, Readable.from([Buffer.alloc(10)]), 10, {}));
     expect(refused.code).toBe('http');
     expect(refused.message).toMatch(/403 Forbidden/);
     expect(refused.message).toContain('127.0.0.1');
 
     handler = (_req, res) => res.writeHead(413).end();
-    const big = await failure(httpPut(`${base}/slot/x`, slowSource(randomBytes(200_000)), 200_000, {}));
+    const big = await failure(putLocal(`${base}/slot/x`, slowSource(randomBytes(200_000)), 200_000, {}));
     expect(big.code).toBe('too-large');
   });
 
@@ -145,9 +156,9 @@ describe('httpPut', () => {
       await received(req).catch(() => {});
       res.writeHead(201).end();
     };
-    const short = await failure(httpPut(`${base}/slot/short`, Readable.from([Buffer.alloc(50)]), 100, {}));
+    const short = await failure(putLocal(`${base}/slot/short`, Readable.from([Buffer.alloc(50)]), 100, {}));
     expect(short.message).toMatch(/shrank/);
-    const long = await failure(httpPut(`${base}/slot/long`, Readable.from([Buffer.alloc(150)]), 100, {}));
+    const long = await failure(putLocal(`${base}/slot/long`, Readable.from([Buffer.alloc(150)]), 100, {}));
     expect(long.message).toMatch(/grew/);
   });
 
@@ -162,7 +173,7 @@ describe('httpPut', () => {
     };
     const controller = new AbortController();
     const size = 20_000_000;
-    const upload = httpPut(`${base}/slot/abort`, slowSource(Buffer.alloc(size)), size, {}, {
+    const upload = putLocal(`${base}/slot/abort`, slowSource(Buffer.alloc(size)), size, {}, {
       signal: controller.signal,
       onProgress: (n) => {
         if (n > 1_000_000) controller.abort();
@@ -175,7 +186,7 @@ describe('httpPut', () => {
 
   it('refuses a non-http URL before connecting', async () => {
     for (const url of ['javascript:alert(1)', 'file:///etc/passwd', 'data:text/plain,hi', 'not a url']) {
-      const err = await failure(httpPut(url, Readable.from([]), 0, {}));
+      const err = await failure(putLocal(url, Readable.from([]), 0, {}));
       expect(err.code).toBe('http');
     }
   });
@@ -189,7 +200,7 @@ describe('httpGet', () => {
       slowSource(data).pipe(res);
     };
     const progress: Array<[number, number]> = [];
-    const { body, length } = await httpGet(`${base}/file`, data.length, { onProgress: (n, t) => progress.push([n, t]) });
+    const { body, length } = await getLocal(`${base}/file`, data.length, { onProgress: (n, t) => progress.push([n, t]) });
     expect(length).toBe(data.length);
     const got = await collect(body);
     expect(createHash('sha256').update(got).digest('hex')).toBe(createHash('sha256').update(data).digest('hex'));
@@ -202,10 +213,10 @@ describe('httpGet', () => {
       else if (req.url === '/elsewhere') res.end('secret');
       else res.writeHead(404, 'Not Found').end('no such file');
     };
-    const missing = await failure(httpGet(`${base}/gone`, 100));
+    const missing = await failure(getLocal(`${base}/gone`, 100));
     expect(missing.code).toBe('http');
     expect(missing.message).toMatch(/404 Not Found/);
-    const moved = await failure(httpGet(`${base}/moved`, 100));
+    const moved = await failure(getLocal(`${base}/moved`, 100));
     expect(moved.message).toMatch(/302.*redirect/);
     expect(hits, 'the redirect target must not be fetched').not.toContain('GET /elsewhere');
   });
@@ -215,7 +226,7 @@ describe('httpGet', () => {
       res.writeHead(200, { 'Content-Length': '1000' });
       res.end(Buffer.alloc(1000));
     };
-    const err = await failure(httpGet(`${base}/big`, 999));
+    const err = await failure(getLocal(`${base}/big`, 999));
     expect(err.code).toBe('too-large');
   });
 
@@ -229,7 +240,7 @@ describe('httpGet', () => {
         serverClosed = true;
       });
     };
-    const { body, length } = await httpGet(`${base}/endless`, 1_000_000);
+    const { body, length } = await getLocal(`${base}/endless`, 1_000_000);
     expect(length).toBeNull();
     let got = 0;
     const err = await failure((async () => {
@@ -246,7 +257,7 @@ describe('httpGet', () => {
       res.writeHead(200, { 'Content-Length': '100000' });
       res.write(Buffer.alloc(40_000), () => setTimeout(() => res.socket?.destroy(), 20));
     };
-    const { body } = await httpGet(`${base}/cut`, 100_000);
+    const { body } = await getLocal(`${base}/cut`, 100_000);
     const err = await failure(collect(body));
     expect(err.code).toBe('http');
   });
@@ -258,7 +269,7 @@ describe('httpGet', () => {
       res.on('close', () => clearInterval(timer));
     };
     const controller = new AbortController();
-    const { body } = await httpGet(`${base}/long`, 50_000_000, {
+    const { body } = await getLocal(`${base}/long`, 50_000_000, {
       signal: controller.signal,
       onProgress: (n) => {
         if (n > 500_000) controller.abort();
@@ -273,9 +284,66 @@ describe('httpGet', () => {
       res.writeHead(200, { 'Content-Length': '100' });
       res.write(Buffer.alloc(10));
     };
-    const { body } = await httpGet(`${base}/stall`, 100, { timeoutMs: 200 });
+    const { body } = await getLocal(`${base}/stall`, 100, { timeoutMs: 200 });
     const err = await failure(collect(body));
     expect(err.message).toMatch(/stalled/);
+  });
+});
+
+describe('local and private addresses', () => {
+  const REFUSED_GET = 'This file is on a local or private network address, so it was not fetched.';
+  const port = (): string => new URL(base).port;
+
+  it('knows public addresses from loopback, private, link-local, multicast and reserved ones, IPv4 and IPv6', () => {
+    const publicOnes = ['8.8.8.8', '1.1.1.1', '172.32.0.1', '100.128.0.1', '192.169.0.1', '223.255.255.255',
+      '2606:4700:4700::1111', '2a00:1450:4001:81c::200e', '::ffff:8.8.8.8', '::ffff:808:808', '64:ff9b::808:808', '2002:808:808::1'];
+    const refused = ['127.0.0.1', '127.255.255.254', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.1.1',
+      '169.254.169.254', '100.64.0.1', '0.0.0.0', '0.1.2.3', '224.0.0.1', '239.255.255.250', '240.0.0.1', '255.255.255.255',
+      '192.0.0.1', '198.18.0.1', '::', '::1', '::ffff:127.0.0.1', '::ffff:7f00:1', '::ffff:10.0.0.1', '::ffff:169.254.169.254',
+      '::ffff:0.0.0.0', '::127.0.0.1', 'fc00::1', 'fd12:3456:789a::1', 'fe80::1', 'fe80::1%eth0', 'febf::1', 'fec0::1', 'ff02::1',
+      '2002:7f00:1::1', '2002:a00:1::1', '64:ff9b::a00:1', '64:ff9b::7f00:1', '2001:db8::1', '2001::1', '100::1', 'not an address', ''];
+    expect(publicOnes.filter((a) => !isPublicAddress(a)), 'taken for non-public').toEqual([]);
+    expect(refused.filter((a) => isPublicAddress(a)), 'taken for public').toEqual([]);
+  });
+
+  it('refuses a GET to a loopback, private or link-local address before connecting', async () => {
+    const urls = [
+      `${base}/secret`, `http://[::1]:${port()}/secret`, `http://[::ffff:127.0.0.1]:${port()}/secret`, `http://127.0.0.2:${port()}/`,
+      `http://2130706433:${port()}/secret`, `http://0.0.0.0:${port()}/`, 'http://169.254.169.254/latest/meta-data/',
+      'http://10.0.0.1/', 'http://192.168.1.1/admin', 'http://172.16.5.4:8080/', 'http://[fd00::1]/', 'http://[fe80::1]/',
+      'http://224.0.0.1/', 'https://[::ffff:a9fe:a9fe]/latest/meta-data/',
+    ];
+    for (const url of urls) {
+      const err = await failure(httpGet(url, 100, { timeoutMs: 2_000 }));
+      expect(err.code, url).toBe('http');
+      expect(err.message, url).toBe(REFUSED_GET);
+    }
+    expect(hits, 'nothing reached the local server').toEqual([]);
+  });
+
+  it('refuses a name that resolves to a loopback address, and an upload there', async () => {
+    const err = await failure(httpGet(`http://localhost:${port()}/secret`, 100));
+    expect(err.message).toBe(REFUSED_GET);
+    const put = await failure(httpPut(`http://localhost:${port()}/slot`, Readable.from([Buffer.alloc(10)]), 10, {}));
+    expect(put.code).toBe('http');
+    expect(put.message).toBe('The upload address is on a local or private network, so the file was not sent.');
+    const literal = await failure(httpPut(`${base}/slot`, Readable.from([Buffer.alloc(10)]), 10, {}));
+    expect(literal.message).toMatch(/local or private network/);
+    expect(hits, 'nothing reached the local server').toEqual([]);
+  });
+
+  it('allows the account’s own server: its names and the addresses they resolve to', async () => {
+    handler = (_req, res) => res.end('own server');
+    // By address literal, by name, and a literal the allowed name resolves to.
+    for (const [url, allowedHosts] of [[`${base}/a`, ['127.0.0.1']], [`http://localhost:${port()}/b`, ['LOCALHOST']], [`${base}/c`, ['localhost']],
+      [`http://localhost:${port()}/d`, ['127.0.0.1']]] as const) {
+      const { body } = await httpGet(url, 100, { allowedHosts });
+      expect(await text(body), `${url} with ${allowedHosts.join()}`).toBe('own server');
+    }
+    // Another loopback address is not the own server's.
+    const other = await failure(httpGet(`http://127.0.0.2:${port()}/e`, 100, { allowedHosts: ['127.0.0.1', 'localhost'] }));
+    expect(other.message).toBe(REFUSED_GET);
+    expect(hits).toEqual(['GET /a', 'GET /b', 'GET /c', 'GET /d']);
   });
 });
 
@@ -313,13 +381,19 @@ describe('https and SOCKS5', () => {
   });
 
   it('verifies the server certificate against the account’s CA', async () => {
-    const { body } = await httpGet(`${secureBase}/x`, 100, { trustedCa: caPem });
+    const { body } = await getLocal(`${secureBase}/x`, 100, { trustedCa: caPem });
     expect(await text(body)).toBe('over tls');
-    const untrusted = await failure(httpGet(`${secureBase}/x`, 100));
+    const untrusted = await failure(getLocal(`${secureBase}/x`, 100));
     expect(untrusted.message).toMatch(/certificate/);
   });
 
+  it('refuses a TLS server on a local address before the handshake', async () => {
+    const err = await failure(httpGet(`${secureBase}/x`, 100, { trustedCa: caPem }));
+    expect(err.message).toBe('This file is on a local or private network address, so it was not fetched.');
+  });
+
   it('goes through the SOCKS5 proxy, for http and https, both ways', async () => {
+    // No allowedHosts: through a proxy the proxy resolves and connects, so no address is checked.
     handler = (_req, res) => res.end('via proxy');
     const viaProxy = { proxy: { host: proxy.host, port: proxy.port } };
     const before = proxy.targets.length;

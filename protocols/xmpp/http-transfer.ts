@@ -5,6 +5,9 @@
 // the account's own CA added, and a byte count is enforced both ways: a PUT sends exactly `size`
 // bytes, a GET stops reading past `maxBytes` and fails when the body is not the announced length.
 //
+// Without a proxy, the address connected to must be public or the account's own server's
+// (http-connect.ts, network-address.ts): a received URL cannot reach into the local network.
+//
 // The timeout is an idle timeout on the socket (no byte either way for timeoutMs), not a deadline for
 // the whole transfer: a 50 MB file on a slow link may take minutes and still be healthy.
 import type http from 'node:http';
@@ -17,6 +20,12 @@ export interface HttpTransferOptions extends TransferOptions {
   trustedCa?: string;
   /** The account's SOCKS5 proxy: the request is tunnelled through it. */
   proxy?: AccountSettings['proxy'];
+  /**
+   * Without a proxy, only public addresses are connected to, and these hosts (the account's own
+   * server: its host setting and domain) with the addresses they resolve to. Anything else on a
+   * local or private network is refused with AttachmentError('http') before a byte is sent.
+   */
+  allowedHosts?: readonly string[];
   /** Idle timeout: the transfer fails after this long without a byte either way. Default 30 s. */
   timeoutMs?: number;
 }

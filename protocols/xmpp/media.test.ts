@@ -5,6 +5,8 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, readdir, rm, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -274,6 +276,38 @@ describe('attachments over XMPP against Prosody', () => {
       expect(names?.attachments?.[0]?.waveform).toBeUndefined();
     } finally {
       await mallory.close();
+    }
+  });
+
+  it('does not fetch a received link to a local or private address, only its own server’s', async () => {
+    // A trap on another loopback address than the account's server (127.0.0.1): what a link to a
+    // router, a metadata service or a local development server would reach.
+    const hits: string[] = [];
+    const trap = createServer((req, res) => {
+      hits.push(req.url ?? '');
+      res.end('secret');
+    });
+    await new Promise<void>((resolve) => trap.listen(0, '127.0.0.2', resolve));
+    const trapUrl = `http://127.0.0.2:${(trap.address() as AddressInfo).port}/admin`;
+    const mallory = await rawClient(server, 'bob', 'bob-pw');
+    try {
+      const file = xml('file', { xmlns: 'urn:xmpp:file:metadata:0' }, xml('media-type', {}, 'image/png'), xml('size', {}, '6'));
+      for (const [id, url] of [['ssrf-trap', trapUrl], ['ssrf-metadata', 'http://169.254.169.254/latest/meta-data/']] as const) {
+        await mallory.send(xml('message', { to: 'alice@localhost', type: 'chat', id }, xml('body', {}, url),
+          xml('x', { xmlns: 'jabber:x:oob' }, xml('url', {}, url)), file));
+        const got = await alice.events.waitFor(`alice to receive ${id}`, (e) => e.type === 'message' && e.message.networkId === `bob@localhost/${id}`);
+        const attachment = got.type === 'message' ? got.message.attachments?.[0] : undefined;
+        expect(attachment?.ref).toBe(url);
+        const dest = join(dir, id);
+        const err = await failure(alice.adapter.download(attachment as RemoteAttachment, dest));
+        expect(err.code).toBe('http');
+        expect(err.message).toBe('This file is on a local or private network address, so it was not fetched.');
+        expect(existsSync(dest) || existsSync(`${dest}.part`)).toBe(false);
+      }
+      expect(hits, 'the local address must not be asked for anything').toEqual([]);
+    } finally {
+      await mallory.close();
+      await new Promise((resolve) => trap.close(resolve));
     }
   });
 
