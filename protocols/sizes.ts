@@ -4,6 +4,14 @@
 import type { AttachmentKind } from './adapter.js';
 const UNITS = ['KB', 'MB', 'GB', 'TB'] as const;
 
+/**
+ * No download is larger, on any network, whatever the sender announces: the media cache stages at
+ * most 2 GiB too (media-design.md), and a claimed size is all that would otherwise bound a hostile
+ * server's stream. XMPP refuses a larger claimed size before any request (xmpp/file-transfer.ts),
+ * interop a pointer that claims one (interop/attachment-pointer.ts, PROTOCOL.md §6.3).
+ */
+export const MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+
 /** 1536 → "1.5 KB", 104857600 → "100 MB". */
 export function formatSize(bytes: number, digits?: number): string {
   if (!Number.isFinite(bytes) || bytes < 0) return '?';

@@ -3,6 +3,7 @@
 // {url, key, digest}, read back only by this adapter). Every pointer is checked by one schema,
 // whether it arrived from a peer or is about to be sent, so nothing leaves that a peer would refuse.
 import type { AttachmentKind, RemoteAttachment } from '../adapter.js';
+import { MAX_DOWNLOAD_BYTES } from '../sizes.js';
 import { CIPHER_SCHEME, DIGEST_BYTES, KEY_BYTES } from './attachment-cipher.js';
 import { fromB64 } from './bytes.js';
 import { b64, fail, int, isRecord, rec, str } from './schema.js';
@@ -16,7 +17,7 @@ export interface AttachmentPointer {
   /** Where the blob is: an http(s) URL from the sender's XEP-0363 service. */
   url: string;
   mime: string;
-  /** Plaintext size in bytes; the blob is exactly blobLength(size). */
+  /** Plaintext size in bytes, at most MAX_DOWNLOAD_BYTES (2 GiB); the blob is exactly blobLength(size). */
   size: number;
   /** How the blob is encrypted; this version knows only 'aes-256-gcm-padme'. */
   cipher: typeof CIPHER_SCHEME;
@@ -53,7 +54,9 @@ export function parsePointer(value: unknown): AttachmentPointer {
     kind: a.kind as AttachmentKind,
     url: httpUrl(a.url),
     mime: str(a.mime, 'attachment.mime', 255),
-    size: int(a.size, 'attachment.size'),
+    // The download reads the blob this size implies: without a ceiling a pointer could make the
+    // receiver read (and write to disk) up to 2^53 bytes. The same 2 GiB ceiling as XMPP's.
+    size: int(a.size, 'attachment.size', MAX_DOWNLOAD_BYTES),
     cipher: CIPHER_SCHEME,
     key: b64(a.key, 'attachment.key', KEY_BYTES, KEY_BYTES),
     digest: b64(a.digest, 'attachment.digest', DIGEST_BYTES, DIGEST_BYTES),

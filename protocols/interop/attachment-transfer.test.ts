@@ -158,6 +158,17 @@ describe('attachment transfer', () => {
     await expect(transfer.download({ ...remote, ref: '{"url":"ftp://x"}' }, out)).rejects.toMatchObject({ code: 'integrity' });
   });
 
+  it('refuses a claimed size over 2 GiB before any request', async () => {
+    const transfer = new AttachmentTransfer(deps({ jid: 'upload.localhost', maxFileSize: null }));
+    const remote = await transfer.upload(await file(randomBytes(100)), meta(100));
+    calls.length = 0;
+    const out = join(dir, 'huge.bin');
+    const err = await transfer.download({ ...remote, size: 2 ** 31 + 1 }, out).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: 'too-large', message: 'This file is said to be 2 GB; Switchboard downloads files of at most 2 GB.' });
+    expect(calls, 'no request').toEqual([]);
+    expect(existsSync(out) || existsSync(`${out}.part`)).toBe(false);
+  });
+
   it('stops at once when cancelled', async () => {
     const transfer = new AttachmentTransfer(deps({ jid: 'upload.localhost', maxFileSize: null }));
     const controller = new AbortController();

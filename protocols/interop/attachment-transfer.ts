@@ -12,7 +12,7 @@ import {
 } from '../adapter.js';
 import { IV_BYTES, blobLength, decryptToFile, encryptAttachment, integrityError, maxPlaintextFor } from './attachment-cipher.js';
 import { encodeRef, parseRef, type BlobRef } from './attachment-pointer.js';
-import { tooLargeMessage } from '../sizes.js';
+import { MAX_DOWNLOAD_BYTES, formatSize, tooLargeMessage } from '../sizes.js';
 import { toB64 } from './bytes.js';
 
 /** What the design names for a server whose upload service states no limit. */
@@ -126,6 +126,10 @@ export class AttachmentTransfer {
     }
     const size = attachment.size;
     if (!Number.isSafeInteger(size) || size < 0) throw integrityError(`the size ${size} is not a size`);
+    // parsePointer refuses such a pointer already; this holds for a ref from anywhere else too.
+    if (size > MAX_DOWNLOAD_BYTES) {
+      throw new AttachmentError('too-large', `This file is said to be ${formatSize(size)}; Switchboard downloads files of at most ${formatSize(MAX_DOWNLOAD_BYTES)}.`);
+    }
     const length = blobLength(size);
     try {
       const { body, length: announced } = await this.deps.httpGet(ref.url, length, { ...this.deps.http, ...(signal ? { signal } : {}) });

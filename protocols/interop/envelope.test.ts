@@ -64,6 +64,7 @@ describe('attachment pointer', () => {
     expect(parsePointer(full)).toEqual(known);
     expect(refusal({ size: 0, waveform: [], thumbnail: '' })).toBe('accepted');
     expect(refusal({ url: 'http://127.0.0.1:5280/file_share/x/y' })).toBe('accepted');
+    expect(refusal({ size: 2 ** 31 }), 'the 2 GiB ceiling itself').toBe('accepted');
   });
 
   it.each([
@@ -77,6 +78,8 @@ describe('attachment pointer', () => {
     ['size', { size: 1.5 }],
     ['size', { size: '12' }],
     ['size', { size: 2 ** 53 }],
+    ['size', { size: 2 ** 31 + 1 }],
+    ['size', { size: 2 ** 53 - 1 }],
     ['cipher', { cipher: 'aes-256-cbc-hmac-sha256' }],
     ['cipher', { cipher: undefined }],
     ['key', { key: b64(31) }],

@@ -11,17 +11,14 @@ import {
 import { httpGet, httpPut, type HttpTransferOptions } from './http-transfer.js';
 import { httpTarget } from './http-connect.js';
 import { cleanName } from './media-stanza.js';
-import { formatSize, tooLargeMessage } from '../sizes.js';
+import { MAX_DOWNLOAD_BYTES, formatSize, tooLargeMessage } from '../sizes.js';
 import type { UploadService, UploadSlot } from './upload-service.js';
 
 /** What the design names for a server whose upload service states no limit. */
 export const DEFAULT_MAX_FILE_SIZE = 100 * 1024 * 1024;
 
-/**
- * No download is larger, whatever the sender announces: the media cache stages at most 2 GiB too
- * (media-design.md), and a claimed size is all that would otherwise bound a hostile server's stream.
- */
-export const MAX_DOWNLOAD_BYTES = 2 * 1024 * 1024 * 1024;
+/** The ceiling on any download, whatever the sender announces; shared with interop (../sizes.ts). */
+export { MAX_DOWNLOAD_BYTES };
 
 const KINDS: readonly AttachmentKind[] = ['image', 'voice', 'video', 'file'];
 
