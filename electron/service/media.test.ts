@@ -8,6 +8,7 @@ import { mkdirSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import type { ProtocolAdapter } from '../../protocols/adapter';
 import type { AttachmentView, CoreEvent, MessageView } from '../api/contract';
 import type { SwitchboardService } from './service';
 import { call, useLiveProsody, waitForEvent } from './testing/serviceHarness';
@@ -58,7 +59,85 @@ async function limitsKnown(service: SwitchboardService): Promise<void> {
   throw new Error('the account never learned its upload limits');
 }
 
+/**
+ * Holds the service's uploads, as a big file on a slow line would: each starts (its transfer shows
+ * 'uploading') but moves only once `gate` opens, or ends when its transfer is aborted.
+ */
+function holdUploads(service: SwitchboardService, gate: Promise<void>): void {
+  const uploads = service.media.uploads;
+  const prepare = uploads.prepare.bind(uploads);
+  uploads.prepare = (row, adapter, network) => {
+    const held = new Proxy(adapter, {
+      get(target, key) {
+        if (key !== 'upload') return Reflect.get(target, key, target) as unknown;
+        const upload: NonNullable<ProtocolAdapter['upload']> = async (path, meta, options) => {
+          await new Promise<void>((resolve, reject) => {
+            void gate.then(resolve);
+            options?.signal?.addEventListener('abort', () => reject(new Error('aborted while held')));
+          });
+          if (!target.upload) throw new Error('no upload');
+          return target.upload(path, meta, options);
+        };
+        return upload;
+      },
+    });
+    return prepare(row, held, network);
+  };
+}
+
 describe('media through the core', () => {
+  it('sends a text to another chat while a big upload is still moving; the same chat keeps its order', async () => {
+    for (const user of ['gina', 'hank', 'ivy']) await live.prosody.register(user, `${user}-pw`);
+    const gina = newService(profileDir());
+    const hank = newService(profileDir());
+    const ivy = newService(profileDir());
+    const ginaAccount = await addXmppAccount(gina, 'gina');
+    await addXmppAccount(hank, 'hank');
+    await addXmppAccount(ivy, 'ivy');
+    await limitsKnown(gina);
+    const toHank = await call(gina, 'startChat', { accountId: ginaAccount, address: 'hank@localhost' });
+    const toIvy = await call(gina, 'startChat', { accountId: ginaAccount, address: 'ivy@localhost' });
+    const hankGot: string[] = [];
+    hank.onEvent((e) => {
+      if (e.type === 'message') hankGot.push(e.message.attachments[0]?.name ?? e.message.body);
+    });
+    let release = (): void => undefined;
+    holdUploads(gina, new Promise<void>((resolve) => (release = resolve)));
+    try {
+      const uploading = waitForEvent(gina, (e) => e.type === 'transfer' && e.transfer.state === 'uploading', { what: 'the upload to begin' });
+      const stagedId = await stage(gina, randomBytes(500_000));
+      const [file] = await call(gina, 'sendAttachments', { chatId: toHank.id, items: [{ stagedId, kind: 'video', name: 'film.mp4', mime: 'video/mp4' }] });
+      await uploading;
+
+      const ivyGot = waitForEvent(ivy, (e) => e.type === 'message' && e.message.body === 'meanwhile', { what: 'ivy to get the text', ms: 10_000 });
+      const textSent = waitForEvent(gina, (e) => e.type === 'messageUpdated' && e.message.body === 'meanwhile' && e.message.status === 'sent', { what: 'the text to be sent', ms: 10_000 });
+      const after = await call(gina, 'send', { chatId: toHank.id, body: 'after the film' });
+      await call(gina, 'send', { chatId: toIvy.id, body: 'meanwhile' });
+      await Promise.all([textSent, ivyGot]);
+
+      // The upload still holds its own chat: the file and the text after it are both waiting.
+      const held = (await call(gina, 'openChat', { chatId: toHank.id })).page.messages;
+      expect(held.map((m) => [m.id, m.status, m.attachments[0]?.transfer.state])).toEqual([
+        [file?.id, 'queued', 'uploading'],
+        [after.id, 'queued', undefined],
+      ]);
+      expect(hankGot).toEqual([]);
+
+      const bothSent = waitForEvent(gina, (e) => e.type === 'messageUpdated' && e.message.id === after.id && e.message.status === 'sent', { what: 'the text after the film' });
+      const hankHasBoth = waitForEvent(hank, (e) => e.type === 'message' && e.message.body === 'after the film', { what: 'hank to get the text' });
+      release();
+      await bothSent;
+      await hankHasBoth;
+      expect(hankGot).toEqual(['film.mp4', 'after the film']);
+    } finally {
+      release();
+      await gina.stop();
+      await hank.stop();
+      await ivy.stop();
+    }
+  });
+
+
   it('sends an image and a file; bob gets the image at once, the file on request, and saves both byte-identical', async () => {
     const alice = newService(profileDir());
     const bob = newService(profileDir());

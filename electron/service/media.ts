@@ -128,6 +128,7 @@ export class Media {
 
   /** Aborts what moves (uploads stay queued, downloads resume on the next start) and waits for it. */
   async stop(): Promise<void> {
+    this.uploads.stop();
     this.transfers.stopAll();
     await this.downloads.stop();
   }

@@ -1,7 +1,8 @@
 // The outbox's upload step: before an own message with files goes to the network, each file the
 // network does not have yet (no remote_ref) is streamed from the media cache through the adapter's
 // `upload`, and its reference stored — so a restart uploads only what is still missing, and the
-// message itself is sent once, with every reference, by the outbox.
+// message itself is sent once, with every reference, by the outbox. The outbox's chat lanes may
+// ask for many uploads at once; UPLOADS_AT_ONCE of them move, the others wait (still 'pending').
 
 import { AttachmentError, type AttachmentMeta, type Logger, type ProtocolAdapter, type RemoteAttachment } from '../../protocols/adapter';
 import type { AttachmentRow, MessageRow, Store } from '../store/types';
@@ -24,6 +25,9 @@ export class UploadStopped extends Error {
 }
 
 export const CANCELLED = 'Cancelled';
+
+/** Uploads moving at the same time, over all accounts and chats. */
+export const UPLOADS_AT_ONCE = 2;
 
 export interface UploadDeps {
   store: Store;
@@ -57,7 +61,31 @@ function isAbort(err: unknown, signal: AbortSignal): boolean {
 }
 
 export class Uploads {
+  private moving = 0;
+  private readonly waiting: Array<() => void> = [];
+  private stopped = false;
+
   constructor(private readonly deps: UploadDeps) {}
+
+  /** Shutdown: nothing new starts; uploads waiting for their turn end as 'shutdown' (their messages stay queued). */
+  stop(): void {
+    this.stopped = true;
+    for (const wake of this.waiting.splice(0)) wake();
+  }
+
+  /** Waits for one of the UPLOADS_AT_ONCE turns; the returned function gives it back. */
+  private async turn(): Promise<() => void> {
+    while (!this.stopped && this.moving >= UPLOADS_AT_ONCE) await new Promise<void>((wake) => this.waiting.push(wake));
+    if (this.stopped) throw new UploadStopped('shutdown', 'Switchboard stopped before the upload; it continues on the next start.');
+    this.moving += 1;
+    let given = false;
+    return () => {
+      if (given) return;
+      given = true;
+      this.moving -= 1;
+      this.waiting.shift()?.();
+    };
+  }
 
   /**
    * Uploads what the message's files still lack and returns them as `send` takes them. Throws
@@ -83,9 +111,22 @@ export class Uploads {
     throw new UploadStopped(outcome, message);
   }
 
-  private async uploadOne(row: MessageRow, a: AttachmentRow, adapter: ProtocolAdapter, networkName: string): Promise<RemoteAttachment> {
+  private async uploadOne(row: MessageRow, queued: AttachmentRow, adapter: ProtocolAdapter, networkName: string): Promise<RemoteAttachment> {
+    const giveBack = await this.turn();
+    try {
+      // As it is now: the user may have cancelled (or cancelled and retried) while it waited.
+      const a = this.deps.store.getAttachment(queued.id) ?? queued;
+      if (this.deps.store.getMessage(row.id)?.status !== 'queued') throw new UploadStopped('cancelled', CANCELLED);
+      return await this.uploadNow(row, a, adapter, networkName);
+    } finally {
+      giveBack();
+    }
+  }
+
+  private async uploadNow(row: MessageRow, a: AttachmentRow, adapter: ProtocolAdapter, networkName: string): Promise<RemoteAttachment> {
     const { store, cache, transfers, log } = this.deps;
     if (a.transferState === 'cancelled') throw new UploadStopped('cancelled', CANCELLED);
+    if (a.remoteRef !== null) return remoteOf({ ...a, remoteRef: a.remoteRef });
     if (!adapter.upload) this.fail(a, `${networkName} cannot send files.`);
     const path = a.contentHash !== null && cache.sizeOf(a.contentHash) !== undefined ? cache.pathOf(a.contentHash) : null;
     if (path === null) this.fail(a, `“${a.name}” is no longer on this computer, so it cannot be sent. Attach it again.`);

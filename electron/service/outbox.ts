@@ -2,6 +2,10 @@
 // network, and leave that state only when the adapter says the server has them. Whatever is still
 // queued when an account comes online — after a reconnect or a restart — is sent again, oldest
 // first; the client id makes the resend idempotent on the network.
+//
+// Each chat has a lane of its own: a chat's messages go out one at a time and in order, while
+// other chats' lanes move independently — so a big file uploading (and its retries) holds up only
+// the messages after it in its own chat, never a text to someone else.
 
 import type { Logger, ProtocolAdapter, RemoteAttachment } from '../../protocols/adapter';
 import type { MessageRow, Store } from '../store/types';
@@ -23,38 +27,51 @@ export interface OutboxDeps {
 const ATTEMPTS_WHILE_ONLINE = 3;
 
 export class Outbox {
-  private readonly flushing = new Set<string>();
-  private readonly again = new Set<string>();
+  /** The lanes running now, by chat id; `again` = kicked while running: look at the queue once more. */
+  private readonly lanes = new Map<number, { again: boolean }>();
 
   constructor(private readonly deps: OutboxDeps) {}
 
   /** Sends what is queued for the account, if it is online; safe to call at any time. */
   kick(accountId: string): void {
-    if (this.flushing.has(accountId)) {
-      this.again.add(accountId);
+    const chats = new Set(this.deps.store.listQueued(accountId).map((row) => row.chatId));
+    for (const chatId of chats) this.kickLane(accountId, chatId);
+  }
+
+  /** Resolves when no lane is running (for orderly shutdown and tests). */
+  async idle(): Promise<void> {
+    while (this.lanes.size > 0) await new Promise((r) => setTimeout(r, 10));
+  }
+
+  private kickLane(accountId: string, chatId: number): void {
+    const running = this.lanes.get(chatId);
+    if (running) {
+      running.again = true;
       return;
     }
-    this.flushing.add(accountId);
-    void this.flush(accountId).finally(() => {
-      this.flushing.delete(accountId);
-      // A kick between the flush's last look at `again` and here would otherwise be lost (a Retry).
-      if (this.again.delete(accountId)) this.kick(accountId);
-    });
+    const lane = { again: false };
+    this.lanes.set(chatId, lane);
+    void this.flush(accountId, chatId, lane)
+      .catch((err: unknown) => {
+        this.deps.log.error('outbox lane failed', { accountId, chatId, error: err instanceof Error ? err.message : String(err) });
+      })
+      .finally(() => {
+        this.lanes.delete(chatId);
+        // A kick between the flush's last look at `again` and here would otherwise be lost (a Retry).
+        if (lane.again) this.kickLane(accountId, chatId);
+      });
   }
 
-  /** Resolves when no flush is running (for orderly shutdown and tests). */
-  async idle(): Promise<void> {
-    while (this.flushing.size > 0) await new Promise((r) => setTimeout(r, 10));
-  }
-
-  private async flush(accountId: string): Promise<void> {
+  /** The chat's queued messages, oldest first, until the queue is empty or the account offline. */
+  private async flush(accountId: string, chatId: number, lane: { again: boolean }): Promise<void> {
     do {
-      this.again.delete(accountId);
+      lane.again = false;
       for (const row of this.deps.store.listQueued(accountId)) {
+        if (row.chatId !== chatId) continue;
         const sent = await this.sendOne(accountId, row);
         if (!sent) return;
       }
-    } while (this.again.has(accountId));
+    } while (lane.again);
   }
 
   /** False when the account went offline: the rest stays queued for the next flush. */
