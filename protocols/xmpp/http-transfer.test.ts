@@ -5,7 +5,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import https from 'node:https';
-import type { AddressInfo } from 'node:net';
+import net, { type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -34,7 +34,7 @@ const hits: string[] = [];
 let server: http.Server;
 let base: string;
 
-async function listen(s: http.Server): Promise<number> {
+async function listen(s: net.Server): Promise<number> {
   await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
   return (s.address() as AddressInfo).port;
 }
@@ -287,6 +287,87 @@ describe('httpGet', () => {
     const { body } = await getLocal(`${base}/stall`, 100, { timeoutMs: 200 });
     const err = await failure(collect(body));
     expect(err.message).toMatch(/stalled/);
+  });
+});
+
+/** Fails unless `p` settles within `ms`: a transfer that is never stopped must not hang the test. */
+function within<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<never>((_resolve, reject) => {
+    timer = setTimeout(() => reject(new Error(`${what} was still going after ${ms} ms`)), ms);
+  });
+  return Promise.race([p, late]).finally(() => clearTimeout(timer));
+}
+
+describe('a floor under the throughput', () => {
+  // Small numbers for the test; the default is 16 KiB per 60 s.
+  const floor = { minThroughput: { bytes: 8 * 1024, windowMs: 300 } };
+
+  it('stops a download that drips in, though a byte comes long before the idle timeout', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'Content-Length': '100000' });
+      const timer = setInterval(() => res.write(Buffer.alloc(1)), 20);
+      res.on('close', () => clearInterval(timer));
+    };
+    const started = Date.now();
+    const { body } = await getLocal(`${base}/drip`, 100_000, floor);
+    const err = await failure(within(collect(body), 3_000, 'the dripping download'));
+    expect(err.code).toBe('http');
+    expect(err.message).toMatch(/^The download from 127\.0\.0\.1:\d+ was too slow: less than 8 KB arrived in 300 ms, so it was stopped\.$/);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  it('stops a download whose headers drip in', async () => {
+    const sockets = new Set<net.Socket>();
+    const dripper = net.createServer((socket) => {
+      sockets.add(socket);
+      const text = 'HTTP/1.1 200 OK\r\nContent-Length: 10\r\nX-Padding: ' + 'x'.repeat(1000);
+      let i = 0;
+      const timer = setInterval(() => socket.write(text[i++ % text.length] ?? 'x'), 20);
+      socket.on('close', () => clearInterval(timer));
+      socket.on('error', () => {});
+    });
+    const port = await listen(dripper);
+    try {
+      const err = await failure(within(getLocal(`http://127.0.0.1:${port}/`, 10, floor), 3_000, 'the dripping headers'));
+      expect(err.message).toMatch(/too slow/);
+    } finally {
+      for (const socket of sockets) socket.destroy();
+      await new Promise((resolve) => dripper.close(resolve));
+    }
+  });
+
+  it('stops an upload to a server that reads a trickle', async () => {
+    handler = (req, res) => {
+      // Paused, 100 bytes every 20 ms: the socket buffers fill, then the upload crawls.
+      req.pause();
+      const timer = setInterval(() => req.read(100), 20);
+      res.on('close', () => clearInterval(timer));
+      req.on('close', () => clearInterval(timer));
+    };
+    const chunk = Buffer.alloc(64 * 1024);
+    const size = 256 * 1024 * 1024;
+    let produced = 0;
+    const endless = new Readable({
+      read() {
+        produced += chunk.length;
+        this.push(produced <= size ? chunk : null);
+      },
+    });
+    const err = await failure(within(putLocal(`${base}/trickle`, endless, size, {}, { minThroughput: { bytes: 256 * 1024, windowMs: 300 } }), 5_000, 'the crawling upload'));
+    expect(err.code).toBe('http');
+    expect(err.message).toMatch(/^The upload to 127\.0\.0\.1:\d+ was too slow: less than 256 KB went out in 300 ms, so it was stopped\.$/);
+  });
+
+  it('lets a healthy transfer through with the same floor', async () => {
+    const data = randomBytes(2_000_000);
+    handler = (req, res) => {
+      if (req.method === 'PUT') void received(req).then(() => res.writeHead(201).end());
+      else res.writeHead(200, { 'Content-Length': String(data.length) }).end(data);
+    };
+    await putLocal(`${base}/ok`, slowSource(data), data.length, {}, floor);
+    const { body } = await getLocal(`${base}/ok`, data.length, floor);
+    expect((await collect(body)).equals(data)).toBe(true);
   });
 });
 

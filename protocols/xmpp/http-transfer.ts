@@ -9,10 +9,14 @@
 // (http-connect.ts, network-address.ts): a received URL cannot reach into the local network.
 //
 // The timeout is an idle timeout on the socket (no byte either way for timeoutMs), not a deadline for
-// the whole transfer: a 50 MB file on a slow link may take minutes and still be healthy.
+// the whole transfer: a 50 MB file on a slow link may take minutes and still be healthy. An idle
+// timeout alone is held off by one byte every 29 s, though, which would keep a transfer (and a slot
+// in the download queue) for ever; so there is a floor under the throughput too (minThroughput):
+// a transfer that moves less than 16 KiB in a minute is stopped.
 import type http from 'node:http';
 import { Transform, type Readable } from 'node:stream';
 import { AttachmentError, type AccountSettings, type TransferOptions } from '../adapter.js';
+import { formatSize } from '../sizes.js';
 import { httpTarget, openRequest, transferError, type HttpTarget } from './http-connect.js';
 
 export interface HttpTransferOptions extends TransferOptions {
@@ -28,9 +32,38 @@ export interface HttpTransferOptions extends TransferOptions {
   allowedHosts?: readonly string[];
   /** Idle timeout: the transfer fails after this long without a byte either way. Default 30 s. */
   timeoutMs?: number;
+  /** The slowest transfer that is let go on. Default 16 KiB per 60 s. */
+  minThroughput?: MinThroughput;
+}
+
+/** A transfer fails when fewer than `bytes` (of the body) moved in a window of `windowMs`. */
+export interface MinThroughput {
+  bytes: number;
+  windowMs: number;
 }
 
 export const DEFAULT_TIMEOUT_MS = 30_000;
+export const DEFAULT_MIN_THROUGHPUT: MinThroughput = { bytes: 16 * 1024, windowMs: 60_000 };
+
+/**
+ * Calls `tooSlow` when fewer than `min.bytes` moved in one of consecutive windows of `min.windowMs`
+ * from now; `moved` counts the bytes so far. Returns the function that stops watching.
+ */
+function watchThroughput(min: MinThroughput, moved: () => number, tooSlow: () => void): () => void {
+  let mark = moved();
+  const timer = setInterval(() => {
+    const now = moved();
+    if (now - mark < min.bytes) tooSlow();
+    mark = now;
+  }, min.windowMs);
+  return () => clearInterval(timer);
+}
+
+function tooSlowError(what: 'upload' | 'download', target: HttpTarget, min: MinThroughput): AttachmentError {
+  const window = min.windowMs < 1000 ? `${min.windowMs} ms` : `${Math.round(min.windowMs / 100) / 10} s`;
+  const place = `The ${what} ${what === 'upload' ? 'to' : 'from'} ${target.label}`;
+  return new AttachmentError('http', `${place} was too slow: less than ${formatSize(min.bytes)} ${what === 'upload' ? 'went out' : 'arrived'} in ${window}, so it was stopped.`);
+}
 
 function aborted(what: 'upload' | 'download'): AttachmentError {
   return new AttachmentError('aborted', `The ${what} was cancelled.`);
@@ -57,8 +90,8 @@ function is2xx(res: http.IncomingMessage): boolean {
 /**
  * Streams `body` (exactly `size` bytes) to `url` with `headers` and Content-Length: size. Resolves
  * once the server has answered 2xx; rejects with an AttachmentError ('aborted' for the signal,
- * 'too-large' for 413, else 'http'). `body` is destroyed on failure. Progress counts bytes handed to
- * the socket, of `size`.
+ * 'too-large' for 413, else 'http', also for the idle timeout and a transfer under minThroughput).
+ * `body` is destroyed on failure. Progress counts bytes handed to the socket, of `size`.
  */
 export async function httpPut(url: string, body: Readable, size: number, headers: Record<string, string>, options: HttpTransferOptions = {}): Promise<void> {
   const target = httpTarget(url);
@@ -77,6 +110,7 @@ export async function httpPut(url: string, body: Readable, size: number, headers
     throw transferError(err, target, 'upload');
   }
   const req = request;
+  const minThroughput = options.minThroughput ?? DEFAULT_MIN_THROUGHPUT;
 
   return new Promise<void>((resolve, reject) => {
     let settled = false;
@@ -85,9 +119,13 @@ export async function httpPut(url: string, body: Readable, size: number, headers
     let answer: http.IncomingMessage | null = null;
     let answerDone = false;
 
+    // Counted in body bytes from here on: once the whole body is out, the answer is due within the
+    // next full window (the idle timeout is usually shorter still).
+    const stopWatching = watchThroughput(minThroughput, () => sent, () => finish(tooSlowError('upload', target, minThroughput)));
     const finish = (err: unknown): void => {
       if (settled) return;
       settled = true;
+      stopWatching();
       signal?.removeEventListener('abort', onAbort);
       if (err === null) {
         resolve();
@@ -164,7 +202,8 @@ export async function httpPut(url: string, body: Readable, size: number, headers
  * announced length (null when the server names none). Rejects with an AttachmentError on a non-2xx
  * answer (including redirects), and with 'too-large' when the announced length is over `maxBytes`.
  * The body stream errors with an AttachmentError when more than `maxBytes` arrive (reading stops
- * there), when it ends short of the announced length, on the idle timeout, and ('aborted') when the
+ * there), when it ends short of the announced length, on the idle timeout, when fewer bytes than
+ * minThroughput arrive in a window (the headers too must come within one), and ('aborted') when the
  * signal fires. Progress counts bytes read, of the announced length (0 when none was announced).
  */
 export async function httpGet(url: string, maxBytes: number, options: HttpTransferOptions = {}): Promise<{ body: Readable; length: number | null }> {
@@ -180,38 +219,51 @@ export async function httpGet(url: string, maxBytes: number, options: HttpTransf
     throw transferError(err, target, 'download');
   }
   const stalled = (): AttachmentError => new AttachmentError('http', `The download from ${target.label} stalled: nothing arrived for ${timeoutMs} ms.`);
+  const minThroughput = options.minThroughput ?? DEFAULT_MIN_THROUGHPUT;
 
-  const res = await new Promise<http.IncomingMessage>((resolve, reject) => {
-    const fail = (err: unknown): void => {
-      signal?.removeEventListener('abort', onAbort);
-      req.destroy();
-      reject(transferError(err, target, 'download'));
-    };
-    const onAbort = (): void => fail(aborted('download'));
-    signal?.addEventListener('abort', onAbort, { once: true });
-    req.once('timeout', () => fail(stalled()));
-    req.once('error', fail);
-    req.once('response', (response) => {
-      signal?.removeEventListener('abort', onAbort);
-      req.off('error', fail);
-      resolve(response);
-    });
-    req.end();
-  });
-
-  if (!is2xx(res)) {
-    // The error page is not read: dropping the connection is the bounded way to be done with it.
-    req.destroy();
-    throw statusError(res, target, 'download');
-  }
-  const announced = res.headers['content-length'];
-  const length = announced !== undefined && /^\d{1,15}$/.test(announced) ? Number(announced) : null;
-  if (length !== null && length > maxBytes) {
-    req.destroy();
-    throw new AttachmentError('too-large', `The file at ${target.label} is ${length} bytes, more than the ${maxBytes} expected, so it was not downloaded.`);
-  }
-
+  // Body bytes, counted from the request on: headers dripping in count as nothing.
   let received = 0;
+  let tooSlow = (): void => {};
+  const stopWatching = watchThroughput(minThroughput, () => received, () => tooSlow());
+
+  let res: http.IncomingMessage;
+  let length: number | null;
+  try {
+    res = await new Promise<http.IncomingMessage>((resolve, reject) => {
+      const fail = (err: unknown): void => {
+        signal?.removeEventListener('abort', onAbort);
+        req.destroy();
+        reject(transferError(err, target, 'download'));
+      };
+      const onAbort = (): void => fail(aborted('download'));
+      signal?.addEventListener('abort', onAbort, { once: true });
+      tooSlow = () => fail(tooSlowError('download', target, minThroughput));
+      req.once('timeout', () => fail(stalled()));
+      req.once('error', fail);
+      req.once('response', (response) => {
+        signal?.removeEventListener('abort', onAbort);
+        req.off('error', fail);
+        resolve(response);
+      });
+      req.end();
+    });
+
+    if (!is2xx(res)) {
+      // The error page is not read: dropping the connection is the bounded way to be done with it.
+      req.destroy();
+      throw statusError(res, target, 'download');
+    }
+    const announced = res.headers['content-length'];
+    length = announced !== undefined && /^\d{1,15}$/.test(announced) ? Number(announced) : null;
+    if (length !== null && length > maxBytes) {
+      req.destroy();
+      throw new AttachmentError('too-large', `The file at ${target.label} is ${length} bytes, more than the ${maxBytes} expected, so it was not downloaded.`);
+    }
+  } catch (err) {
+    stopWatching();
+    throw err;
+  }
+
   const body = new Transform({
     transform(chunk: Buffer, _encoding, callback) {
       received += chunk.length;
@@ -232,6 +284,7 @@ export async function httpGet(url: string, maxBytes: number, options: HttpTransf
   });
   const onAbort = (): void => void body.destroy(aborted('download'));
   signal?.addEventListener('abort', onAbort, { once: true });
+  tooSlow = () => void body.destroy(tooSlowError('download', target, minThroughput));
   req.on('timeout', () => body.destroy(stalled()));
   req.on('error', (err) => body.destroy(transferError(err, target, 'download')));
   res.on('error', (err) => body.destroy(transferError(err, target, 'download')));
@@ -240,6 +293,7 @@ export async function httpGet(url: string, maxBytes: number, options: HttpTransf
     if (!res.complete) body.destroy(new AttachmentError('http', `The download from ${target.label} was cut off after ${received} bytes.`));
   });
   body.on('close', () => {
+    stopWatching();
     signal?.removeEventListener('abort', onAbort);
     // Whoever stops reading (an error, the consumer giving up) also stops the transfer; after a
     // complete body this just closes the connection, which is never reused (agent: false).
