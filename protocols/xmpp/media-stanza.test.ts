@@ -2,7 +2,7 @@
 // taken from it, and what hostile input is reduced to.
 import { describe, expect, it } from 'vitest';
 import xml, { type Element } from '@xmpp/xml';
-import type { RemoteAttachment } from '../adapter.js';
+import { AttachmentError, type RemoteAttachment } from '../adapter.js';
 import { attachmentBody, attachmentElements, captionOf, cleanName, parseAttachment } from './media-stanza.js';
 import { parseSlot, uploadServiceFrom } from './upload-service.js';
 import { tooLargeMessage } from '../sizes.js';
@@ -86,5 +86,29 @@ describe('XEP-0363 answers', () => {
     expect(parseSlot(slot, service)).toEqual({ putUrl: 'https://up/put', getUrl: 'https://up/get', headers: { Authorization: 'Bearer xX-Evil: 1', Cookie: 'c=1' } });
     const bad = xml('slot', { xmlns: 'urn:xmpp:http:upload:0' }, xml('put', { url: 'file:///x' }), xml('get', { url: 'https://up/get' }));
     expect(() => parseSlot(bad, service)).toThrow(/usable upload and download addresses/);
+  });
+
+  it('takes plain http only on a loopback address: XEP-0363 requires https', () => {
+    const service = { jid: 'upload.example.org', maxFileSize: null };
+    const slot = (put: string, get: string) => xml('slot', { xmlns: 'urn:xmpp:http:upload:0' }, xml('put', { url: put }), xml('get', { url: get }));
+    for (const [put, get] of [
+      ['http://upload.example.org/put', 'https://upload.example.org/get'],
+      ['https://upload.example.org/put', 'http://upload.example.org/get'],
+      ['http://192.168.1.10:5280/put', 'http://192.168.1.10:5280/get'],
+      ['http://localhost:5280/put', 'http://localhost:5280/get'],
+    ] as const) {
+      let err: unknown = null;
+      try {
+        parseSlot(slot(put, get), service);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, `${put} / ${get}`).toBeInstanceOf(AttachmentError);
+      expect((err as AttachmentError).code).toBe('http');
+      expect((err as AttachmentError).message).toMatch(/^The upload service upload\.example\.org gave a plain http address \(.+\), so the file was not sent: it would cross the network unencrypted \(XEP-0363 requires https\)\.$/);
+    }
+    for (const base of ['http://127.0.0.1:5280', 'http://[::1]:5280', 'https://upload.example.org']) {
+      expect(parseSlot(slot(`${base}/put`, `${base}/get`), service)).toEqual({ putUrl: `${base}/put`, getUrl: `${base}/get`, headers: {} });
+    }
   });
 });

@@ -5,6 +5,7 @@ import xml, { type Element } from '@xmpp/xml';
 import type { IqCaller } from '@xmpp/iq/caller.js';
 import { AttachmentError } from '../adapter.js';
 import { NS } from './namespaces.js';
+import { isLoopbackAddress } from './network-address.js';
 import { formatSize } from '../sizes.js';
 
 export interface UploadService {
@@ -73,12 +74,22 @@ export async function requestSlot(iq: IqCaller, service: UploadService, file: { 
   return parseSlot(answer.getChild('slot', NS.httpUpload), service);
 }
 
-/** The URLs and headers of a <slot/>; only http/https URLs are taken, only the allowed headers kept. */
+/**
+ * The URLs and headers of a <slot/>; only the allowed headers are kept. Both URLs must be https, as
+ * XEP-0363 requires: over http the file would cross the network unencrypted, and the GET URL,
+ * which is all it takes to fetch the file, too. Plain http only to a loopback address, where
+ * nothing leaves the machine (a server on this machine, as in the tests).
+ */
 export function parseSlot(slot: Element | undefined, service: UploadService): UploadSlot {
   const putUrl = slot?.getChild('put')?.attrs.url;
   const getUrl = slot?.getChild('get')?.attrs.url;
   if (!isWebUrl(putUrl) || !isWebUrl(getUrl)) {
     throw new AttachmentError('http', `The upload service ${service.jid} answered without usable upload and download addresses.`);
+  }
+  for (const url of [new URL(putUrl), new URL(getUrl)]) {
+    if (url.protocol === 'http:' && !isLoopbackAddress(url.hostname)) {
+      throw new AttachmentError('http', `The upload service ${service.jid} gave a plain http address (${url.host}), so the file was not sent: it would cross the network unencrypted (XEP-0363 requires https).`);
+    }
   }
   const headers: Record<string, string> = {};
   for (const header of slot?.getChild('put')?.getChildren('header') ?? []) {
