@@ -12,7 +12,8 @@ import {
 } from '../adapter.js';
 import { IV_BYTES, blobLength, decryptToFile, encryptAttachment, integrityError, maxPlaintextFor } from './attachment-cipher.js';
 import { encodeRef, parseRef, type BlobRef } from './attachment-pointer.js';
-import { MAX_DOWNLOAD_BYTES, formatSize, tooLargeMessage } from '../sizes.js';
+import { coalesce } from '../coalesce.js';
+import { FILE_READ_CHUNK, MAX_DOWNLOAD_BYTES, formatSize, tooLargeMessage } from '../sizes.js';
 import { toB64 } from './bytes.js';
 
 /** What the design names for a server whose upload service states no limit. */
@@ -92,7 +93,7 @@ export class AttachmentTransfer {
     // A random name and a neutral type: the server learns the padded length and nothing of the file.
     const slot = await this.deps.requestUploadSlot({ name: randomUUID(), size: length, mime: 'application/octet-stream' });
     checkHttpUrl(slot.getUrl, 'The upload service gave a download address that is not http(s)');
-    const file = createReadStream(path);
+    const file = createReadStream(path, { highWaterMark: FILE_READ_CHUNK });
     const blob = encryptAttachment(file, size);
     try {
       await this.deps.httpPut(slot.putUrl, blob.body, length, slot.headers, {
@@ -137,7 +138,7 @@ export class AttachmentTransfer {
         body.destroy();
         throw integrityError(`the server announced ${announced} bytes, ${length} were expected`);
       }
-      await decryptToFile(body, { key: ref.key, digest: ref.digest, size }, destPath, options);
+      await decryptToFile(coalesce(body, FILE_READ_CHUNK), { key: ref.key, digest: ref.digest, size }, destPath, options);
     } catch (err) {
       // The HTTP client calls a blob past maxBytes too large; here that is a blob that is not the
       // one the pointer describes.

@@ -11,7 +11,7 @@ import {
 import { httpGet, httpPut, type HttpTransferOptions } from './http-transfer.js';
 import { httpTarget } from './http-connect.js';
 import { cleanName } from './media-stanza.js';
-import { MAX_DOWNLOAD_BYTES, formatSize, tooLargeMessage } from '../sizes.js';
+import { FILE_READ_CHUNK, MAX_DOWNLOAD_BYTES, formatSize, tooLargeMessage } from '../sizes.js';
 import type { UploadService, UploadSlot } from './upload-service.js';
 
 /** What the design names for a server whose upload service states no limit. */
@@ -62,7 +62,7 @@ export async function uploadFile(deps: FileTransferDeps, path: string, meta: Att
   const mime = meta.mime || 'application/octet-stream';
   const slot = await deps.requestUploadSlot({ name: slotName(meta.name), size, mime });
   if (signal?.aborted) throw new AttachmentError('aborted', 'The upload was cancelled.');
-  await httpPut(slot.putUrl, createReadStream(path), size, { ...slot.headers, 'Content-Type': mime }, {
+  await httpPut(slot.putUrl, createReadStream(path, { highWaterMark: FILE_READ_CHUNK }), size, { ...slot.headers, 'Content-Type': mime }, {
     ...deps.http,
     signal,
     onProgress,
