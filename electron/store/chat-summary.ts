@@ -207,7 +207,12 @@ export function chatSummary(db: Database) {
       settle(chatId);
       const s = state(chatId);
       const top = newest.get(chatId);
-      writeUnread.run(0, top?.sent_at ?? s.read_sent_at, top?.id ?? s.read_id, chatId);
+      const readSentAt = top?.sent_at ?? s.read_sent_at;
+      const readId = top?.id ?? s.read_id;
+      // Opening a chat that is already read writes nothing: no transaction to commit, no WAL page.
+      if (s.unread_count !== 0 || s.read_sent_at !== readSentAt || s.read_id !== readId) {
+        writeUnread.run(0, readSentAt, readId, chatId);
+      }
       return newestIncoming.get(chatId);
     },
   };
