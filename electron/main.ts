@@ -1,16 +1,15 @@
 // The Electron shell: one window over the renderer, the core in this (main) process, and the
 // security policy of Electron's checklist. Everything else lives in the service and the renderer.
 
-import { app, BrowserWindow, dialog, ipcMain, Notification, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, ipcMain, Notification, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { CoreEvent, Result } from './api/contract';
 import { CALL_CHANNEL, EVENT_CHANNEL, MEDIA_SCHEME, OPEN_ATTACHMENT_CHANNEL, SAVE_ATTACHMENT_CHANNEL } from './ipcChannels';
 import { serveMediaScheme } from './mediaScheme';
-import { sanitizeFileName } from './service/fileName';
+import { saveAttachment } from './saveAttachment';
 import { openAttachment, removeOldOpenCopies } from './service/mediaOpen';
 import type { SecretBox } from './service/secretBox';
-import { ServiceError } from './service/serviceError';
 import { SwitchboardService } from './service/service';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -30,26 +29,6 @@ protocol.registerSchemesAsPrivileged([
 ]);
 
 const NOT_ALLOWED: Result<never> = { ok: false, error: { code: 'invalid-request', message: 'Not allowed from this page.' } };
-
-/** "Save as…": the system dialog, proposing the sanitised name in Downloads, then a copy. */
-async function saveAttachment(service: SwitchboardService, attachmentId: unknown): Promise<Result<{ saved: boolean }>> {
-  if (typeof attachmentId !== 'number' || !Number.isSafeInteger(attachmentId) || attachmentId <= 0) {
-    return { ok: false, error: { code: 'invalid-request', message: 'Invalid saveAttachment request.' } };
-  }
-  const file = service.media.fileOf(attachmentId);
-  if (!file) return { ok: false, error: { code: 'not-found', message: 'That file is not downloaded yet.' } };
-  const options = { defaultPath: join(app.getPath('downloads'), sanitizeFileName(file.name)) };
-  const choice = window ? await dialog.showSaveDialog(window, options) : await dialog.showSaveDialog(options);
-  if (choice.canceled || !choice.filePath) return { ok: true, value: { saved: false } };
-  try {
-    // The user chose this path (and the dialog asked before replacing a file): copied there as is.
-    await service.media.saveAttachmentAs(attachmentId, choice.filePath);
-    return { ok: true, value: { saved: true } };
-  } catch (err) {
-    if (err instanceof ServiceError) return { ok: false, error: { code: err.code, message: err.message } };
-    return { ok: false, error: { code: 'internal', message: `Could not save the file (${err instanceof Error ? err.message : String(err)}).` } };
-  }
-}
 
 /**
  * Seals account passwords and, for interop accounts, every value of the adapter's state (the
@@ -135,7 +114,7 @@ async function main(): Promise<void> {
   });
   ipcMain.handle(SAVE_ATTACHMENT_CHANNEL, (event, attachmentId: unknown) => {
     if (!event.senderFrame || !isOwnPage(event.senderFrame.url)) return NOT_ALLOWED;
-    return saveAttachment(service, attachmentId);
+    return saveAttachment(service, window, attachmentId);
   });
   // "Open": a private copy in the temp folder, handed to the system's app — unless it could run.
   const openDeps = { media: service.media, tempDir: app.getPath('temp'), openPath: (path: string) => shell.openPath(path) };
