@@ -5,6 +5,7 @@
 import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startProsody, type ProsodyServer } from '../test/servers/prosody';
 import { startHost, type HostProcess } from './support/host';
+import { addInteropAccount, turnOnInterop } from './support/interop';
 import { expectOnline, send, startChat, timeline } from './support/ui';
 
 let prosody: ProsodyServer;
@@ -31,39 +32,17 @@ async function openApp(browser: Browser, loginUrl: string): Promise<Page> {
   return page;
 }
 
-async function turnOnInterop(page: Page): Promise<void> {
-  await page.getByRole('button', { name: 'Settings' }).click();
-  const settings = page.getByRole('dialog', { name: 'Settings' });
-  await settings.getByRole('switch', { name: 'Interoperability' }).click();
-  await page.getByRole('button', { name: 'Turn on' }).click();
-  await expect(settings.getByRole('switch', { name: 'Interoperability' })).toBeChecked();
-  await settings.getByRole('button', { name: 'Close' }).click();
-  await expect(settings).toBeHidden();
-}
-
-async function addInteropAccount(page: Page, user: string, password: string): Promise<void> {
-  await page.getByRole('button', { name: 'Add account' }).click();
-  const dialog = page.getByRole('dialog', { name: 'Add account' });
-  await dialog.getByLabel('Network').selectOption({ label: 'Interop' });
-  await dialog.getByLabel('Address').fill(`${user}@${prosody.domain}`);
-  await dialog.getByLabel('Password').fill(password);
-  await dialog.getByLabel('Server host').fill(prosody.host);
-  await dialog.getByLabel('Port').fill(String(prosody.c2sPort));
-  await dialog.getByRole('button', { name: 'Add' }).click();
-  await expect(dialog).toBeHidden();
-}
-
 test('a first interop message is a request; accepted, compared by safety number, verified', async ({ browser }) => {
   const ivy = await openApp(browser, ivyHost.loginUrl);
   const otto = await openApp(browser, ottoHost.loginUrl);
 
   // Added while interoperability is off: the account waits, disconnected.
-  await addInteropAccount(ivy, 'ivy', 'ivy-pass');
+  await addInteropAccount(ivy, prosody, 'ivy', 'ivy-pass');
   await expect(ivy.getByText(/Interoperability is off/).first()).toBeVisible();
   await turnOnInterop(ivy);
   await expectOnline(ivy);
   await turnOnInterop(otto);
-  await addInteropAccount(otto, 'otto', 'otto-pass');
+  await addInteropAccount(otto, prosody, 'otto', 'otto-pass');
   await expectOnline(otto);
 
   // Settings show each side's own interop address.

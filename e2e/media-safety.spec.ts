@@ -9,7 +9,7 @@ import type { SwitchboardApi } from '../electron/api/contract';
 import { startProsody, type ProsodyServer } from '../test/servers/prosody';
 import { startHost, type HostProcess } from './support/host';
 import { attachFiles, sendPrepared, tray, type FileFixture } from './support/media';
-import { addXmppAccount, chatRow, expectOnline, send, startChat, timeline } from './support/ui';
+import { timeline, xmppChatBetween } from './support/ui';
 
 const LIMIT = 1024 * 1024;
 const GPS_MARK = 'GPSLatitude=52.5200N';
@@ -74,15 +74,7 @@ async function jpegWithLocation(page: Page): Promise<FileFixture> {
 test('a photo loses its location, a ../../ name is saved harmless, an oversized file never leaves', async ({ browser }) => {
   const carol = await openApp(browser, 'carol');
   const dave = await openApp(browser, 'dave');
-  const server = { host: prosody.host, port: prosody.c2sPort };
-  await addXmppAccount(carol, { address: `carol@${prosody.domain}`, password: 'carol-pass', ...server });
-  await expectOnline(carol);
-  await addXmppAccount(dave, { address: `dave@${prosody.domain}`, password: 'dave-pass', ...server });
-  await expectOnline(dave);
-  await startChat(carol, `dave@${prosody.domain}`);
-  await send(carol, 'Two files');
-  await chatRow(dave, `carol@${prosody.domain}`).click();
-  await expect(timeline(dave).getByText('Two files')).toBeVisible();
+  await xmppChatBetween(prosody, { page: carol, user: 'carol' }, { page: dave, user: 'dave' }, 'Two files');
 
   // Over the limit: refused in the composer, naming the limit, and nothing is sent.
   await attachFiles(carol, [{ name: 'big.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(LIMIT + 1, 7) }]);

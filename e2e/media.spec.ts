@@ -10,7 +10,7 @@ import config from './playwright.config';
 import { startHost, type HostProcess } from './support/host';
 import { addInteropAccount, interopRow, turnOnInterop } from './support/interop';
 import { attachFiles, composer, FAKE_MEDIA_ARGS, naturalWidth, pastePng, recordVoice, recordWebm, sendPrepared, smallPdf } from './support/media';
-import { addXmppAccount, chatRow, expectOnline, send, startChat, timeline } from './support/ui';
+import { expectOnline, send, startChat, timeline, xmppChatBetween } from './support/ui';
 
 // The config's Chromium, plus a fake microphone that needs no permission prompt.
 const baseLaunch = config.use?.launchOptions ?? {};
@@ -129,16 +129,7 @@ async function exchangeMedia(alice: Page, bob: Page): Promise<void> {
 test('over XMPP: a pasted photo, a voice message, a video and a PDF', async ({ browser }) => {
   const alice = await openApp(browser, 'alice');
   const bob = await openApp(browser, 'bob');
-  const server = { host: prosody.host, port: prosody.c2sPort };
-  await addXmppAccount(alice, { address: `alice@${prosody.domain}`, password: 'alice-pass', ...server });
-  await expectOnline(alice);
-  await addXmppAccount(bob, { address: `bob@${prosody.domain}`, password: 'bob-pass', ...server });
-  await expectOnline(bob);
-
-  await startChat(alice, `bob@${prosody.domain}`);
-  await send(alice, 'Media coming up');
-  await chatRow(bob, `alice@${prosody.domain}`).click();
-  await expect(timeline(bob).getByText('Media coming up')).toBeVisible();
+  await xmppChatBetween(prosody, { page: alice, user: 'alice' }, { page: bob, user: 'bob' }, 'Media coming up');
 
   await exchangeMedia(alice, bob);
 

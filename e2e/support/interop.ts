@@ -1,4 +1,4 @@
-// Interop steps in the UI (the same as interop.spec.ts takes): turning interoperability on through
+// Interop steps in the UI, shared by interop.spec.ts and media.spec.ts: turning interoperability on through
 // its disclosure, and adding an interop account on the test's Prosody.
 
 import { expect, type Page } from '@playwright/test';

@@ -40,3 +40,23 @@ export function chatRow(page: Page, title: string) {
 export function timeline(page: Page) {
   return page.getByRole('log', { name: 'Messages' });
 }
+
+/**
+ * Two people on the test's Prosody, each signed in to XMPP in their own app (password
+ * `<name>-pass`); `from` starts a chat with `to` and says `hello`, and `to` opens it.
+ */
+export async function xmppChatBetween(
+  server: { domain: string; host: string; c2sPort: number },
+  from: { page: Page; user: string },
+  to: { page: Page; user: string },
+  hello: string,
+): Promise<void> {
+  for (const { page, user } of [from, to]) {
+    await addXmppAccount(page, { address: `${user}@${server.domain}`, password: `${user}-pass`, host: server.host, port: server.c2sPort });
+    await expectOnline(page);
+  }
+  await startChat(from.page, `${to.user}@${server.domain}`);
+  await send(from.page, hello);
+  await chatRow(to.page, `${from.user}@${server.domain}`).click();
+  await expect(timeline(to.page).getByText(hello)).toBeVisible();
+}
